@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { configSchema, SUBGRAPH_DEFAULTS } from './schema';
+import { parseYamlWith, type Validated } from './yamlDocument';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Junction's settings after validation and defaults: frozen, read once at start. */
+export interface JunctionConfig {
+  readonly production: boolean;
+  readonly server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; requestTimeoutMs: number };
+  readonly graphql: { landingPage: boolean; introspection: boolean };
+  readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>> };
+  readonly subgraphs: {
+    all: { timeoutMs: number; maxResponseBytes: number; maxConnections: number };
+    byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
+  };
+  readonly supergraph: { watch: boolean };
+  readonly logging: { level: string };
+  /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
+  readonly env: Environment;
+}
+
+export interface ConfigInput {
+  /** Path of gateway.yaml, if any. */
+  file?: string | undefined;
+  /** Command-line overrides (they win over env and file). */
+  overrides?: { port?: number | undefined; host?: string | undefined };
+  /** Defaults to process.env; tests pass their own. */
+  env?: Environment;
+}
+
+/** The one place Junction reads `process.env`. */
+export function readEnvironment(): Environment {
+  return Object.freeze({ ...process.env });
+}
+
+/**
+ * Reads gateway.yaml (optional) and the environment, validates everything, and lists every problem at once.
+ * Precedence: command line > environment (PORT, HOST, LOG_LEVEL) > gateway.yaml > defaults.
+ */
+export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
+  const env = input.env ?? readEnvironment();
+  let text = '';
+  if (input.file) {
+    try {
+      text = readFileSync(input.file, 'utf8');
+    } catch {
+      return { ok: false, problems: [`cannot read config file ${input.file}`] };
+    }
+  }
+  const parsed = parseYamlWith(text, input.file ?? 'gateway.yaml', configSchema);
+  if (!parsed.ok) return parsed;
+  const raw = parsed.value;
+  const problems: string[] = [];
+
+  const port = input.overrides?.port ?? envInt(env, 'PORT', problems) ?? raw.server.port;
+  const host = input.overrides?.host ?? env.HOST ?? raw.server.host;
+  const level = env.LOG_LEVEL ?? raw.logging.level;
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) problems.push(`LOG_LEVEL: unknown level "${level}"`);
+  if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const production = env.NODE_ENV === 'production';
+  const { all = {}, ...byName } = raw.subgraphs;
+  const config: JunctionConfig = {
+    production,
+    server: { ...raw.server, port, host },
+    graphql: { landingPage: raw.graphql.landingPage ?? !production, introspection: raw.graphql.introspection ?? !production },
+    queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
+    subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
+    supergraph: raw.supergraph,
+    logging: { level },
+    env,
+  };
+  return { ok: true, value: deepFreeze(config) };
+}
+
+function envInt(env: Environment, name: string, problems: string[]): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) {
+    problems.push(`${name}: "${value}" is not a whole number`);
+    return undefined;
+  }
+  return Number(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

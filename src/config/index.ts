@@ -1,0 +1,2 @@
+export { loadConfig, readEnvironment, type JunctionConfig, type ConfigInput, type Environment } from './config';
+export { parseYamlWith, type Validated } from './yamlDocument';

@@ -1,0 +1,31 @@
+/**
+ * The one table of error codes a client (or a CLI user) can see, with the HTTP status each maps to.
+ * Names follow Apollo Router / Apollo Server where one exists, so clients written for them keep working.
+ */
+export const ERROR_CODES = {
+  // Transport and request shape.
+  BAD_REQUEST: { status: 400, description: 'The HTTP request is not a valid GraphQL request.' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is larger than server.maxBodyBytes.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'Wrong HTTP method (mutations are POST only).' },
+  NOT_FOUND: { status: 404, description: 'No route at this path.' },
+  GRAPHQL_PARSE_FAILED: { status: 400, description: 'The operation is not valid GraphQL syntax.' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, description: 'The operation does not validate against the schema.' },
+  BAD_USER_INPUT: { status: 400, description: 'Variables or arguments have invalid values.' },
+  OPERATION_RESOLUTION_FAILURE: { status: 400, description: 'The operation name does not match an operation.' },
+  OPERATION_NOT_SUPPORTED: { status: 400, description: 'The operation type is not supported (subscriptions).' },
+  QUERY_PLANNING_FAILED: { status: 400, description: 'No query plan can answer this operation.' },
+  // Gateway state and subgraphs.
+  SCHEMA_NOT_LOADED: { status: 503, description: 'No supergraph is loaded yet.' },
+  SUBGRAPH_UNAVAILABLE: { status: 200, description: 'A subgraph could not be reached or failed (partial data).' },
+  SUBGRAPH_BAD_RESPONSE: { status: 200, description: 'A subgraph answered something that is not a GraphQL response.' },
+  SUBGRAPH_RESPONSE_TOO_LARGE: { status: 200, description: 'A subgraph answer exceeded maxResponseBytes.' },
+  GATEWAY_TIMEOUT: { status: 200, description: 'A subgraph did not answer within timeoutMs (partial data).' },
+  DOWNSTREAM_SERVICE_ERROR: { status: 200, description: 'A subgraph returned an error for its part of the plan.' },
+  INTERNAL_SERVER_ERROR: { status: 500, description: 'An unexpected failure inside the gateway (details in the log).' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusOf(code: string): number | undefined {
+  return (ERROR_CODES as Record<string, { status: number }>)[code]?.status;
+}

@@ -1,0 +1,2 @@
+export { ERROR_CODES, httpStatusOf, type ErrorCode } from './codes';
+export { junctionError, errorBody } from './junctionError';

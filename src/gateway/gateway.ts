@@ -1,0 +1,152 @@
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
+import { operationFromDocument } from '@apollo/federation-internals';
+import type { QueryPlan } from '@apollo/query-planner';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { junctionError } from '../errors';
+import { planExtensions, requestedPlan } from './planExposure';
+import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
+import { buildSupergraphState, type SupergraphState } from './supergraphState';
+
+export interface JunctionGatewayOptions {
+  /** Transport settings for every subgraph, and per subgraph name. */
+  subgraphs: { all: SubgraphClientOptions; byName: Readonly<Record<string, Partial<SubgraphClientOptions>>> };
+  /** Most plans kept per supergraph (LRU). */
+  planCacheMaxEntries: number;
+  /** Answer the plan-inspection headers (both Apollo dialects). */
+  exposeQueryPlan: boolean;
+  /** Non-percentage progressive-override labels to treat as active. */
+  overrideLabels: Readonly<Record<string, boolean>>;
+}
+
+type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
+type ExecutionResult = Awaited<ReturnType<typeof executeQueryPlan>>;
+type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void;
+
+/**
+ * Junction's gateway, in Apollo Server's gateway interface: holds the active supergraph, plans operations
+ * with @apollo/query-planner (plans cached per supergraph), and runs the plan against the subgraphs with
+ * @apollo/gateway's executor over Junction's own HTTP client. Supergraphs are swapped with `update`.
+ */
+export class JunctionGateway {
+  private state: SupergraphState | undefined;
+  private readonly states = new WeakMap<GraphQLSchema, SupergraphState>();
+  private readonly listeners = new Set<SchemaListener>();
+  private readonly clients = new Map<string, SubgraphClient>();
+  private readonly loaded: Promise<void>;
+  private markLoaded!: () => void;
+
+  constructor(private readonly options: JunctionGatewayOptions) {
+    this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
+  }
+
+  /** The active supergraph, if any. */
+  get current(): SupergraphState | undefined {
+    return this.state;
+  }
+
+  /**
+   * Activates a supergraph SDL. An SDL that does not build keeps the previous supergraph active and is
+   * reported to the caller; the same SDL again is a no-op.
+   */
+  update(supergraphSdl: string): { ok: true; id: string; changed: boolean } | { ok: false; reason: string } {
+    let next: SupergraphState;
+    try {
+      next = buildSupergraphState(supergraphSdl, this.options, (name, url) => this.clientFor(name, url));
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+    if (next.id === this.state?.id) return { ok: true, id: next.id, changed: false };
+    this.state = next;
+    this.states.set(next.schema, next);
+    this.closeUnusedClients(next);
+    for (const listener of this.listeners) listener({ apiSchema: next.schema, coreSupergraphSdl: supergraphSdl });
+    this.markLoaded();
+    return { ok: true, id: next.id, changed: true };
+  }
+
+  onSchemaLoadOrUpdate(callback: SchemaListener): () => void {
+    this.listeners.add(callback);
+    return () => this.listeners.delete(callback);
+  }
+
+  /** Apollo Server calls this once at start: it resolves when the first supergraph is active. */
+  async load(): Promise<{ executor: (requestContext: ExecutorContext) => Promise<ExecutionResult> }> {
+    await this.loaded;
+    const state = this.state as SupergraphState;
+    for (const listener of this.listeners) listener({ apiSchema: state.schema, coreSupergraphSdl: state.supergraphSdl });
+    return { executor: (rc) => this.execute(rc) };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((c) => c.close()));
+    this.clients.clear();
+  }
+
+  private async execute(rc: ExecutorContext): Promise<ExecutionResult> {
+    const state = this.states.get(rc.schema) ?? (this.state as SupergraphState);
+    const operationContext = buildOperationContext({
+      schema: state.schema,
+      operationDocument: rc.document,
+      operationName: rc.request.operationName ?? undefined,
+    });
+    if (operationContext.operation.operation === 'subscription') {
+      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
+    }
+    const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
+    const plan = this.planFor(state, rc);
+    if (plan instanceof GraphQLError) return { errors: [plan] };
+
+    if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
+    const result = await executeQueryPlan(plan, this.serviceMap(state), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
+    return result;
+  }
+
+  private planFor(state: SupergraphState, rc: ExecutorContext): QueryPlan | GraphQLError {
+    const override = state.override.roll();
+    const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}`;
+    const cached = state.plans.get(key);
+    if (cached) return cached;
+    try {
+      const operation = operationFromDocument(state.apiSchema, rc.document, { operationName: rc.request.operationName ?? undefined });
+      const plan = state.planner.buildQueryPlan(operation, override.conditions ? { overrideConditions: override.conditions } : {});
+      state.plans.set(key, plan);
+      return plan;
+    } catch (err) {
+      // Planner errors about the operation are safe to show; anything else is an internal failure.
+      if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);
+      throw err;
+    }
+  }
+
+  private serviceMap(state: SupergraphState): Record<string, GraphQLDataSource> {
+    const map: Record<string, GraphQLDataSource> = Object.create(null);
+    for (const [name, client] of state.clients) {
+      map[name] = {
+        process: ({ request }) =>
+          client.fetch({ query: request.query ?? '', operationName: request.operationName, variables: request.variables }) as ReturnType<GraphQLDataSource['process']>,
+      };
+    }
+    return map;
+  }
+
+  private clientFor(name: string, url: string): SubgraphClient {
+    const key = `${name}\u0000${url}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name] });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  // Clients no supergraph routes to any more close once requests still running on the old state are done.
+  private closeUnusedClients(state: SupergraphState): void {
+    const inUse = new Set(state.clients.values());
+    for (const [key, client] of this.clients) {
+      if (inUse.has(client)) continue;
+      this.clients.delete(key);
+      setTimeout(() => void client.close(), this.options.subgraphs.all.timeoutMs).unref();
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { JunctionGateway, type JunctionGatewayOptions } from './gateway';
+export { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
+export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
+export type { SupergraphState } from './supergraphState';

@@ -1,0 +1,52 @@
+import { prettyFormatQueryPlan, type QueryPlan } from '@apollo/query-planner';
+
+/** Which plan a client asked to see, in either Apollo dialect (PROTOCOLS.md "Query-plan inspection"). */
+export interface PlanRequest {
+  /** `Apollo-Query-Plan-Experimental` (Apollo Sandbox / @apollo/gateway), with its format. */
+  experimental?: 'prettified' | 'internal' | 'unknown';
+  /** `Apollo-Expose-Query-Plan: true | dry-run` (Apollo Router). */
+  router?: 'true' | 'dry-run';
+}
+
+interface HeaderReader {
+  get(name: string): string | null | undefined;
+}
+
+export function requestedPlan(headers: HeaderReader | undefined): PlanRequest | undefined {
+  if (!headers) return undefined;
+  const experimental = headers.get('apollo-query-plan-experimental');
+  const router = headers.get('apollo-expose-query-plan')?.trim().toLowerCase();
+  if (!experimental && router !== 'true' && router !== 'dry-run') return undefined;
+  const request: PlanRequest = {};
+  if (experimental) {
+    const format = (headers.get('apollo-query-plan-experimental-format') ?? 'prettified').trim().toLowerCase();
+    request.experimental = format === 'prettified' || format === 'internal' ? format : 'unknown';
+  }
+  if (router === 'true' || router === 'dry-run') request.router = router;
+  return request;
+}
+
+/** The extensions that carry the plan; merged into (never replacing) the response's other extensions. */
+export function planExtensions(plan: QueryPlan, request: PlanRequest): Record<string, unknown> {
+  const extensions: Record<string, unknown> = {};
+  if (request.experimental) {
+    extensions.__queryPlanExperimental =
+      request.experimental === 'prettified' ? (plan.node ? prettyFormatQueryPlan(plan) : true) : request.experimental === 'internal' ? planObject(plan) : true;
+  }
+  if (request.router) {
+    extensions.apolloQueryPlan = { object: planObject(plan), text: prettyFormatQueryPlan(plan) };
+  }
+  return extensions;
+}
+
+const objects = new WeakMap<QueryPlan, unknown>();
+
+// The plan as JSON, without the parsed subgraph documents (the `operation` text already says the same).
+function planObject(plan: QueryPlan): unknown {
+  let object = objects.get(plan);
+  if (object === undefined) {
+    object = JSON.parse(JSON.stringify(plan, (key, value: unknown) => (key === 'operationDocumentNode' ? undefined : value)));
+    objects.set(plan, object);
+  }
+  return object;
+}

@@ -1,0 +1,125 @@
+import { Pool } from 'undici';
+import type { ErrorCode } from '../errors';
+
+/** Per-subgraph transport settings (from `gateway.yaml` → `subgraphs`). */
+export interface SubgraphClientOptions {
+  /** A fetch that has not completed in this time is aborted (socket closed) and yields GATEWAY_TIMEOUT. */
+  timeoutMs: number;
+  /** A subgraph answer larger than this is cut off and yields SUBGRAPH_RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
+  /** Keep-alive connections kept open to this subgraph. */
+  maxConnections: number;
+}
+
+export interface SubgraphRequest {
+  query: string;
+  operationName?: string | undefined;
+  variables?: Record<string, unknown> | undefined;
+  extensions?: Record<string, unknown> | undefined;
+}
+
+/** What the executor receives: a GraphQL response, or a coded error standing for the whole fetch. */
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<Record<string, unknown>>;
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * HTTP client of one subgraph: a keep-alive undici pool, a deadline and a size bound on every fetch.
+ * Failures never throw: they come back as a response whose error carries a code and no URL, body or
+ * stack, so the plan executor places it at the affected paths and the rest of the data still arrives.
+ */
+export class SubgraphClient {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly options: SubgraphClientOptions,
+  ) {
+    const parsed = new URL(url);
+    this.path = `${parsed.pathname}${parsed.search}`;
+    this.pool = new Pool(parsed.origin, {
+      connections: options.maxConnections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async fetch(request: SubgraphRequest, headers: Record<string, string> = {}): Promise<SubgraphResponse> {
+    let text: string;
+    let status: number;
+    try {
+      const res = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = res.statusCode;
+      text = await readBounded(res.body, this.options.maxResponseBytes);
+    } catch (err) {
+      return this.failure(err);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status);
+    }
+    if (!isGraphQLResponse(body)) return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status);
+    return body;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private failure(err: unknown): SubgraphResponse {
+    if (err instanceof ResponseTooLarge) return this.failed('SUBGRAPH_RESPONSE_TOO_LARGE');
+    const name = (err as { name?: string; code?: string } | null)?.name;
+    const code = (err as { code?: string } | null)?.code;
+    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return this.failed('GATEWAY_TIMEOUT');
+    }
+    return this.failed('SUBGRAPH_UNAVAILABLE');
+  }
+
+  private failed(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_BAD_RESPONSE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT', status?: number): SubgraphResponse {
+    const messages = {
+      SUBGRAPH_UNAVAILABLE: `Subgraph "${this.name}" is unavailable${status ? ` (HTTP ${status})` : ''}.`,
+      SUBGRAPH_BAD_RESPONSE: `Subgraph "${this.name}" returned an invalid response.`,
+      SUBGRAPH_RESPONSE_TOO_LARGE: `Subgraph "${this.name}" returned a response larger than ${this.options.maxResponseBytes} bytes.`,
+      GATEWAY_TIMEOUT: `Subgraph "${this.name}" did not answer within ${this.options.timeoutMs} ms.`,
+    };
+    return { data: null, errors: [{ message: messages[code], extensions: { code } satisfies { code: ErrorCode } }] };
+  }
+}
+
+class ResponseTooLarge extends Error {}
+
+async function readBounded(body: AsyncIterable<Buffer> & { destroy(err?: Error): void }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new ResponseTooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+}
+
+function isGraphQLResponse(body: unknown): body is SubgraphResponse {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const { data, errors } = body as { data?: unknown; errors?: unknown };
+  const dataOk = data === undefined || data === null || (typeof data === 'object' && !Array.isArray(data));
+  const errorsOk = errors === undefined || (Array.isArray(errors) && errors.every((e) => e !== null && typeof e === 'object'));
+  return dataOk && errorsOk && (data !== undefined || errors !== undefined);
+}

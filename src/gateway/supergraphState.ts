@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import type { GraphQLSchema } from 'graphql';
+import { PlanCache } from './planCache';
+import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
+import type { SubgraphClient } from './subgraphClient';
+
+/**
+ * Everything derived from one supergraph SDL. A request keeps the state it started with, so a hot swap
+ * never mixes an old validated document with a new plan.
+ */
+export interface SupergraphState {
+  /** sha256 of the supergraph SDL: the version clients and replicas can compare. */
+  readonly id: string;
+  readonly supergraphSdl: string;
+  /** The client-facing API schema (graphql-js). */
+  readonly schema: GraphQLSchema;
+  readonly apiSchema: Schema;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly planner: QueryPlanner;
+  readonly plans: PlanCache<QueryPlan>;
+  readonly override: OverrideLabels;
+  readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
+  readonly clients: ReadonlyMap<string, SubgraphClient>;
+}
+
+export interface StateOptions {
+  planCacheMaxEntries: number;
+  overrideLabels: Readonly<Record<string, boolean>>;
+}
+
+/** Builds (and validates) the state of a supergraph SDL; throws with the reason when the SDL is not a supergraph. */
+export function buildSupergraphState(
+  supergraphSdl: string,
+  options: StateOptions,
+  clientFor: (name: string, url: string) => SubgraphClient,
+): SupergraphState {
+  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true });
+  const apiSchema = supergraph.apiSchema();
+  const subgraphs = supergraph.subgraphsMetadata().map(({ name, url }) => ({ name, url }));
+  const clients = new Map<string, SubgraphClient>();
+  for (const { name, url } of subgraphs) {
+    if (!url) throw new Error(`subgraph "${name}" has no routing URL in the supergraph`);
+    clients.set(name, clientFor(name, url));
+  }
+  return {
+    id: createHash('sha256').update(supergraphSdl).digest('hex'),
+    supergraphSdl,
+    schema: apiSchema.toGraphQLJSSchema(),
+    apiSchema,
+    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+    planner: new QueryPlanner(supergraph),
+    plans: new PlanCache(options.planCacheMaxEntries),
+    override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
+    subgraphs,
+    clients,
+  };
+}

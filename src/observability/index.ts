@@ -1,0 +1,1 @@
+export { createLogger, apolloLogger, type Logger } from './logger';

@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import { errorBody } from '../errors';
+import type { Logger } from '../observability';
+import { handleGraphQL, sendJson } from './graphqlRoute';
+
+export interface HttpServerOptions {
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  logger: Logger;
+  /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
+  apollo: () => ApolloServer | undefined;
+  /** The active supergraph's id, for /health. */
+  supergraphId: () => string | undefined;
+}
+
+export interface HttpServer {
+  server: Server;
+  /** Requests being answered right now (graceful drain waits for them). */
+  inFlight: () => number;
+}
+
+/**
+ * The HTTP front: routes, timeouts and request accounting. Node's own server (no framework) keeps the hot
+ * path short; every route answers JSON errors with a code, never an HTML page or a stack trace.
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  let inFlight = 0;
+  const server = createServer(async (req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+    try {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/graphql') {
+        const apollo = options.apollo();
+        if (!apollo) return sendJson(res, 503, errorBody('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.'));
+        return await handleGraphQL(apollo, req, res, options);
+      }
+      if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const id = options.supergraphId();
+        return sendJson(res, id && options.apollo() ? 200 : 503, JSON.stringify(id ? { status: 'ok', supergraph: id } : { status: 'loading' }));
+      }
+      return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));
+    } catch (err) {
+      options.logger.error({ err }, 'unhandled error while answering an HTTP request');
+      if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
+      else res.destroy();
+    }
+  });
+  // Slow-loris defences: a client must send headers and the whole request in bounded time.
+  server.requestTimeout = options.requestTimeoutMs;
+  server.headersTimeout = Math.min(options.requestTimeoutMs, 20_000);
+  server.keepAliveTimeout = 5_000;
+  return { server, inFlight: () => inFlight };
+}

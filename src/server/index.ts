@@ -1,0 +1,1 @@
+export { startJunction, type Junction, type StartOptions } from './junction';

@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import type { ApolloServer } from '@apollo/server';
+import { loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
+import type { JunctionConfig } from '../config';
+import { JunctionGateway } from '../gateway';
+import { createLogger, type Logger } from '../observability';
+import { createApolloServer } from './apollo';
+import { createHttpServer } from './httpServer';
+
+export interface StartOptions {
+  config: JunctionConfig;
+  /** A supergraph.yaml / supergraph.graphql path (watched), or a supergraph SDL given directly. */
+  supergraph: { path: string } | { sdl: string };
+  logger?: Logger;
+}
+
+export interface Junction {
+  /** http://host:port/graphql */
+  readonly url: string;
+  readonly port: number;
+  readonly gateway: JunctionGateway;
+  /** Resolves once a supergraph is loaded and /graphql answers. */
+  readonly ready: Promise<void>;
+  /** Stops accepting, lets in-flight requests finish (up to server.shutdownGraceMs), then closes everything. */
+  stop(): Promise<void>;
+}
+
+/** Assembles and starts a Junction gateway: HTTP server, gateway, supergraph loading and watching. */
+export async function startJunction(options: StartOptions): Promise<Junction> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const gateway = new JunctionGateway({
+    subgraphs: config.subgraphs,
+    planCacheMaxEntries: config.queryPlan.cacheMaxEntries,
+    exposeQueryPlan: config.queryPlan.expose,
+    overrideLabels: config.queryPlan.overrideLabels,
+  });
+  let apollo: ApolloServer | undefined;
+  let apolloStarting: Promise<void> | undefined;
+  let signalReady!: () => void;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+
+  const http = createHttpServer({
+    maxBodyBytes: config.server.maxBodyBytes,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    logger,
+    apollo: () => apollo,
+    supergraphId: () => gateway.current?.id,
+  });
+
+  const activate = (sdl: string, source: string): void => {
+    const outcome = gateway.update(sdl);
+    if (!outcome.ok) {
+      logger.error({ source, reason: outcome.reason }, 'supergraph rejected; keeping the last good one');
+      return;
+    }
+    if (outcome.changed) logger.info({ source, supergraph: outcome.id }, 'supergraph activated');
+    if (!apolloStarting) {
+      const server = createApolloServer(gateway, config, logger);
+      apolloStarting = server.start().then(() => {
+        apollo = server;
+        signalReady();
+      });
+    }
+  };
+  const onResult = (result: SupergraphResult, source: string): void => {
+    if (result.ok) return activate(result.supergraphSdl, source);
+    logger.error({ source, problems: result.problems }, `supergraph could not be loaded; ${gateway.current ? 'keeping the last good one' : 'none is active yet'}`);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const port = (http.server.address() as AddressInfo).port;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+
+  let watcher: SupergraphWatcher | undefined;
+  if ('sdl' in options.supergraph) {
+    activate(options.supergraph.sdl, 'inline');
+  } else {
+    const path = options.supergraph.path;
+    const first = await loadSupergraph(path, config.env);
+    onResult(first, path);
+    if (config.supergraph.watch) watcher = watchSupergraph(path, config.env, first.files, (r) => onResult(r, path));
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      watcher?.stop();
+      const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+      http.server.closeIdleConnections();
+      const deadline = Date.now() + config.server.shutdownGraceMs;
+      while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      http.server.closeAllConnections();
+      await closed;
+      await apolloStarting?.catch(() => undefined);
+      await apollo?.stop();
+      await gateway.stop();
+    })());
+
+  return { url: `http://${host}:${port}/graphql`, port, gateway, ready, stop };
+}
+

@@ -1,0 +1,56 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { HeaderMap } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+
+/** A real HTTP subgraph on port 0, built from SDL + resolvers, that counts the requests it receives. */
+export interface TestSubgraph {
+  name: string;
+  url: string;
+  sdl: string;
+  /** Every request body received, in order (query, variables, operationName). */
+  requests: Array<{ query: string; variables?: Record<string, unknown>; operationName?: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSubgraph(name: string, sdl: string, resolvers: GraphQLResolverMap<unknown>): Promise<TestSubgraph> {
+  const apollo = new ApolloServer({
+    schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }),
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await apollo.start();
+  const requests: TestSubgraph['requests'] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    if (body && typeof body === 'object') requests.push(body as TestSubgraph['requests'][number]);
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: '', body },
+      context: async () => ({}),
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [k, v] of result.headers) res.setHeader(k, v);
+    res.end(result.body.kind === 'complete' ? result.body.string : '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name,
+    url: `http://127.0.0.1:${port}/graphql`,
+    sdl,
+    requests,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+    },
+  };
+}
