@@ -48,7 +48,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
       return { ok: false, problems: [`cannot read config file ${input.file}`] };
     }
   }
-  const parsed = parseYamlWith(text, input.file ?? 'gateway.yaml', configSchema);
+  const parsed = parseYamlWith(text, input.file ?? 'gateway.yaml', configSchema, (raw) => ({ ok: true, value: withoutNulls(raw) }));
   if (!parsed.ok) return parsed;
   const raw = parsed.value;
   const problems: string[] = [];
@@ -83,6 +83,15 @@ function envInt(env: Environment, name: string, problems: string[]): number | un
     return undefined;
   }
   return Number(value);
+}
+
+// A section whose keys are all commented out parses as null; it means "all defaults".
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
 }
 
 function deepFreeze<T>(value: T): T {

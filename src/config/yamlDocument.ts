@@ -19,7 +19,7 @@ export function parseYamlWith<T>(
     return {
       ok: false,
       problems: doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line;
+        const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
         return `${fileName}${line ? `:${line}` : ''}: ${firstLine(e.message)}`;
       }),
     };

@@ -2,3 +2,4 @@ export { JunctionGateway, type JunctionGatewayOptions } from './gateway';
 export { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
 export type { SupergraphState } from './supergraphState';
+export { planOperation, type OfflinePlan } from './offlinePlan';

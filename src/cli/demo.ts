@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLogger } from '../observability';
+import { startJunction } from '../server';
+import { parse } from './args';
+import { configOrExit, runUntilSignal } from './serve';
+
+// dist/src/cli → the package root, where supergraph.yaml and the optional gateway.yaml live.
+const ROOT = resolve(__dirname, '../../..');
+
+/**
+ * `junction demo` (what `npm start` runs): the four sample subgraphs in a child process on 4001–4004 and the
+ * gateway on 4000 composing supergraph.yaml, in-memory defaults. Ctrl-C stops both.
+ */
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { config: { type: 'string' }, supergraph: { type: 'string' } }, false);
+  const configFile = values.config ?? (existsSync(join(ROOT, 'gateway.yaml')) ? join(ROOT, 'gateway.yaml') : undefined);
+  const config = configOrExit(configFile, {});
+  if (!config) return 1;
+
+  const child = spawn(process.execPath, [join(ROOT, 'dist/subgraphs/main.js')], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+  });
+  let childExited = false;
+  const exited = new Promise<number>((done) => child.once('exit', (code) => ((childExited = true), done(code ?? 0))));
+
+  const junction = await startJunction({
+    config,
+    supergraph: { path: values.supergraph ?? join(ROOT, 'supergraph.yaml') },
+    logger: createLogger(config.logging.level),
+  });
+  // If the subgraphs cannot start (ports taken), the demo cannot work: say so and stop.
+  void exited.then((code) => {
+    if (code !== 0) {
+      console.error(`The sample subgraphs exited with code ${code}; stopping the demo.`);
+      void junction.stop().then(() => process.exit(1));
+    }
+  });
+  await junction.ready;
+  console.log('Try: curl -s localhost:4000/graphql -H "content-type: application/json" -d \'{"query":"{ topProducts { name price inStock reviews { body author { name } } } }"}\'');
+  await runUntilSignal(junction, async () => {
+    if (!childExited) child.kill('SIGTERM');
+    await exited;
+  });
+  return 0;
+}

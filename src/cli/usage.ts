@@ -1,0 +1,12 @@
+export const USAGE = `junction — GraphQL federation gateway
+
+Usage:
+  junction serve --supergraph <supergraph.yaml | supergraph.graphql> [--config gateway.yaml] [--port <p>] [--host <h>]
+  junction compose <supergraph.yaml> [-o <supergraph.graphql>]
+  junction plan <operation.graphql> --supergraph <file> [--operation-name <name>] [--format text|json]
+  junction subgraphs [accounts|inventory|products|reviews ...]
+  junction demo [--config gateway.yaml]        the four sample subgraphs + the gateway (what npm start runs)
+
+Exit codes: 0 success, 1 failure (composition, planning, start), 2 bad usage.`;
+
+export class UsageError extends Error {}

@@ -1,0 +1,71 @@
+import { startSubgraph, type RunningSubgraph, type SubgraphDataLayers } from '../../../subgraphs';
+import { fetchEntities, fetchSdl, ids, postGraphQL } from './helpers';
+
+interface User {
+  id: string;
+  name: string | null;
+  username: string | null;
+}
+
+describe('accounts subgraph over HTTP', () => {
+  let accounts: RunningSubgraph<SubgraphDataLayers['accounts']>;
+
+  beforeAll(async () => {
+    accounts = await startSubgraph('accounts', { port: 0 });
+  });
+  afterAll(() => accounts.stop());
+
+  it('listens on the port the OS picked and serves /graphql there', () => {
+    expect(accounts.port).toBeGreaterThan(0);
+    expect(accounts.url).toBe(`http://127.0.0.1:${accounts.port}/graphql`);
+  });
+
+  it('answers me, user and users with the seeded people', async () => {
+    const res = await postGraphQL<{ me: User; user: User; missing: User | null; users: User[] }>(
+      accounts.url,
+      '{ me { id name username } user(id: "12") { id name username } missing: user(id: "999") { id } users { id name } }',
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.me).toEqual({ id: '1', name: 'Ada Lovelace', username: 'ada.lovelace' });
+    expect(res.data?.user).toEqual({ id: '12', name: 'Grace Hopper', username: 'grace.hopper' });
+    expect(res.data?.missing).toBeNull();
+    expect(res.data?.users.map((u) => u.id)).toEqual(ids(10));
+    expect(res.data?.users[2]).toEqual({ id: '3', name: 'Alan Lovelace' });
+  });
+
+  it('caps users(first:) at the 100 that exist and rejects negative sizes', async () => {
+    const all = await postGraphQL<{ users: User[] }>(accounts.url, '{ users(first: 500) { id } }');
+    expect(all.data?.users.map((u) => u.id)).toEqual(ids(100));
+    expect(new Set(all.data?.users.map((u) => u.id)).size).toBe(100);
+
+    const bad = await postGraphQL(accounts.url, '{ users(first: -1) { id } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('resolves 100 User references with exactly one data-layer call', async () => {
+    const before = accounts.dataLayer.calls.usersByIds;
+    const res = await fetchEntities<User>(
+      accounts.url,
+      ids(100).map((id) => ({ __typename: 'User', id })),
+      '... on User { id name username }',
+    );
+
+    expect(res.errors).toBeUndefined();
+    expect(accounts.dataLayer.calls.usersByIds - before).toBe(1);
+    expect(res.data?._entities).toHaveLength(100);
+    expect(res.data?._entities.map((u) => u?.id)).toEqual(ids(100));
+    expect(res.data?._entities[99]).toEqual({ id: '100', name: 'Radia Perlman', username: 'radia.perlman' });
+  });
+
+  it('gives null for references to users that do not exist', async () => {
+    const res = await fetchEntities<User>(accounts.url, [{ __typename: 'User', id: '404' }], '... on User { id }');
+    expect(res.data?._entities).toEqual([null]);
+  });
+
+  it('publishes its Federation 2 SDL through _service', async () => {
+    const sdl = await fetchSdl(accounts.url);
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3"');
+    expect(sdl).toContain('type User @key(fields: "id") { id: ID! name: String username: String }');
+    expect(sdl).toContain('users(first: Int = 10): [User]');
+  });
+});

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config';
+import { writeTemp } from '../../helpers/gateway';
+
+describe('loadConfig', () => {
+  it('applies defaults, with plan exposure and the landing page on outside production', () => {
+    const result = loadConfig({ env: {} });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.server).toEqual({ host: '0.0.0.0', port: 4000, maxBodyBytes: 1048576, shutdownGraceMs: 10000, requestTimeoutMs: 60000 });
+    expect(result.value.queryPlan.expose).toBe(true);
+    expect(result.value.graphql).toEqual({ landingPage: true, introspection: true });
+    expect(Object.isFrozen(result.value.server)).toBe(true);
+  });
+
+  it('turns plan exposure, introspection and the landing page off in production unless configured', () => {
+    const off = loadConfig({ env: { NODE_ENV: 'production' } });
+    expect(off.ok && [off.value.queryPlan.expose, off.value.graphql.landingPage, off.value.graphql.introspection]).toEqual([false, false, false]);
+    const file = writeTemp('gateway.yaml', 'queryPlan:\n  expose: true\n');
+    const on = loadConfig({ file, env: { NODE_ENV: 'production' } });
+    expect(on.ok && on.value.queryPlan.expose).toBe(true);
+  });
+
+  it('lists every problem at once, with lines', () => {
+    const file = writeTemp('gateway.yaml', 'server:\n  port: "eighty"\n  prot: 1\nsubgraphs:\n  all:\n    timeoutMs: -5\n');
+    const result = loadConfig({ file, env: { PORT: 'x' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.problems.join('\n');
+    expect(text).toContain('unknown key "server.prot"');
+    expect(text).toMatch(/gateway\.yaml:2: Expected number, received string at "server\.port"/);
+    expect(text).toMatch(/gateway\.yaml:6: .* at "subgraphs\.all\.timeoutMs"/);
+  });
+
+  it('lets the command line win over the environment, and the environment over the file', () => {
+    const file = writeTemp('gateway.yaml', 'server:\n  port: 1111\n');
+    const fromEnv = loadConfig({ file, env: { PORT: '2222' } });
+    expect(fromEnv.ok && fromEnv.value.server.port).toBe(2222);
+    const fromCli = loadConfig({ file, env: { PORT: '2222' }, overrides: { port: 3333 } });
+    expect(fromCli.ok && fromCli.value.server.port).toBe(3333);
+  });
+
+  it('rejects a bad PORT from the environment', () => {
+    expect(loadConfig({ env: { PORT: '80a' } })).toEqual({ ok: false, problems: ['PORT: "80a" is not a whole number'] });
+  });
+
+  it('accepts the gateway.yaml shipped at the top of the repository', () => {
+    const result = loadConfig({ file: join(__dirname, '../../../gateway.yaml'), env: {} });
+    expect(result.ok ? 'ok' : result.problems).toBe('ok');
+  });
+
+  it('merges per-subgraph transport settings over `all`', () => {
+    const file = writeTemp('gateway.yaml', 'subgraphs:\n  all:\n    timeoutMs: 5000\n  accounts:\n    timeoutMs: 100\n');
+    const result = loadConfig({ file, env: {} });
+    expect(result.ok && result.value.subgraphs).toEqual({
+      all: { timeoutMs: 5000, maxResponseBytes: 33554432, maxConnections: 128 },
+      byName: { accounts: { timeoutMs: 100 } },
+    });
+  });
+});

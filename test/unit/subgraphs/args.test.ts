@@ -1,0 +1,53 @@
+import { parseSubgraphArgs } from '../../../subgraphs/args';
+import { DEFAULT_PORTS } from '../../../subgraphs/common/names';
+
+describe('parseSubgraphArgs (the entry script rules)', () => {
+  it('starts all four on the default ports when no name is given', () => {
+    expect(parseSubgraphArgs([], {})).toEqual({
+      kind: 'start',
+      names: ['accounts', 'inventory', 'products', 'reviews'],
+      ports: DEFAULT_PORTS,
+      warnings: [],
+    });
+  });
+
+  it('starts only the named subgraphs, once each, in the order given', () => {
+    const parsed = parseSubgraphArgs(['reviews', 'accounts', 'reviews'], {});
+    expect(parsed).toMatchObject({ kind: 'start', names: ['reviews', 'accounts'] });
+  });
+
+  it('rejects an unknown name with a message listing the valid ones', () => {
+    expect(parseSubgraphArgs(['accounts', 'shipping'], {})).toEqual({
+      kind: 'error',
+      message: 'Unknown subgraph "shipping". Valid names: accounts, inventory, products, reviews',
+    });
+  });
+
+  it('rejects unknown options and shows usage', () => {
+    const parsed = parseSubgraphArgs(['--port=1'], {});
+    expect(parsed.kind).toBe('error');
+    expect(parsed.kind === 'error' && parsed.message).toContain('Usage:');
+  });
+
+  it('recognises --help', () => {
+    expect(parseSubgraphArgs(['accounts', '--help'], {})).toEqual({ kind: 'help' });
+  });
+
+  it('lets PORT override the port when exactly one subgraph is named', () => {
+    const parsed = parseSubgraphArgs(['products'], { PORT: '8080' });
+    expect(parsed).toMatchObject({ kind: 'start', names: ['products'], ports: { products: 8080 }, warnings: [] });
+  });
+
+  it('ignores PORT, with a warning, when several subgraphs start', () => {
+    const parsed = parseSubgraphArgs([], { PORT: '8080' });
+    expect(parsed).toMatchObject({ kind: 'start', ports: DEFAULT_PORTS });
+    expect(parsed.kind === 'start' && parsed.warnings).toEqual(['PORT is ignored unless exactly one subgraph is named']);
+  });
+
+  it.each(['abc', '-1', '70000', '80.5'])('rejects PORT=%s', (port) => {
+    expect(parseSubgraphArgs(['accounts'], { PORT: port })).toEqual({
+      kind: 'error',
+      message: `PORT must be an integer from 0 to 65535, got "${port}"`,
+    });
+  });
+});
