@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
 import { createLogger } from '../observability';
 import { startJunction, type Junction } from '../server';
@@ -8,6 +9,10 @@ import { UsageError } from './usage';
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, false);
   if (!values.supergraph) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql>');
+  if (!existsSync(values.supergraph)) {
+    console.error(`cannot read ${values.supergraph}`);
+    return 1;
+  }
   const config = configOrExit(values.config, { port: portOption(values.port), host: values.host });
   if (!config) return 1;
   await runUntilSignal(await startJunction({ config, supergraph: { path: values.supergraph }, logger: createLogger(config.logging.level) }));

@@ -1,0 +1,53 @@
+import { DEFAULT_PORTS, SUBGRAPH_NAMES, isSubgraphName, type SubgraphName } from './common/names';
+
+export const USAGE = [
+  'Usage: node dist/subgraphs/main.js [name ...]',
+  '',
+  `Starts the named sample subgraphs (all if none): ${SUBGRAPH_NAMES.join(', ')}.`,
+  `Default ports: ${SUBGRAPH_NAMES.map((n) => `${n} ${DEFAULT_PORTS[n]}`).join(', ')}.`,
+  'PORT overrides the port when exactly one subgraph is named.',
+].join('\n');
+
+export type ParsedArgs =
+  | {
+      readonly kind: 'start';
+      readonly names: readonly SubgraphName[];
+      readonly ports: Readonly<Record<SubgraphName, number>>;
+      /** Things worth telling the user that do not stop the start. */
+      readonly warnings: readonly string[];
+    }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Pure so the entry script's rules can be tested without spawning a process. */
+export function parseSubgraphArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
+  if (argv.includes('-h') || argv.includes('--help')) return { kind: 'help' };
+
+  const names: SubgraphName[] = [];
+  for (const arg of argv) {
+    if (arg.startsWith('-')) return { kind: 'error', message: `Unknown option "${arg}"\n\n${USAGE}` };
+    if (!isSubgraphName(arg)) {
+      return { kind: 'error', message: `Unknown subgraph "${arg}". Valid names: ${SUBGRAPH_NAMES.join(', ')}` };
+    }
+    if (!names.includes(arg)) names.push(arg);
+  }
+  const selected = names.length > 0 ? names : [...SUBGRAPH_NAMES];
+
+  const ports = { ...DEFAULT_PORTS };
+  const warnings: string[] = [];
+  const portEnv = env['PORT']?.trim();
+  const [only] = selected;
+  if (portEnv) {
+    if (selected.length !== 1 || only === undefined) {
+      // PORT is often set globally (e.g. by a PaaS); ignoring it beats refusing to start.
+      warnings.push('PORT is ignored unless exactly one subgraph is named');
+    } else {
+      const port = Number(portEnv);
+      if (!/^[0-9]+$/.test(portEnv) || port > 65535) {
+        return { kind: 'error', message: `PORT must be an integer from 0 to 65535, got "${portEnv}"` };
+      }
+      ports[only] = port;
+    }
+  }
+  return { kind: 'start', names: selected, ports, warnings };
+}

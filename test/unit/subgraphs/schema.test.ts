@@ -1,0 +1,20 @@
+import { composeServices } from '@apollo/composition';
+import { SUBGRAPHS, SUBGRAPH_NAMES } from '../../../subgraphs';
+
+describe('the schema.graphql files', () => {
+  it('compose into one supergraph as they are on disk (what supergraph.yaml points at)', () => {
+    const result = composeServices(
+      SUBGRAPH_NAMES.map((name) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs: SUBGRAPHS[name].typeDefs })),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.supergraphSdl).toContain('type Review');
+  });
+
+  it('each build into a subgraph schema with the entities they declare', () => {
+    for (const name of SUBGRAPH_NAMES) {
+      const { schema } = SUBGRAPHS[name].build();
+      expect(schema.getQueryType()?.getFields()).toHaveProperty('_service');
+    }
+    expect(SUBGRAPHS.reviews.build().schema.getMutationType()?.getFields()).toHaveProperty('createReview');
+  });
+});
