@@ -17,6 +17,8 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // Junction owns the process lifecycle (graceful drain in server/junction.ts), not Apollo Server.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ production: config.production, logger }),
     plugins: [
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.

@@ -23,7 +23,9 @@ describe('junction serve', () => {
       await waitFor(async () => ((await fetch(url.replace('/graphql', '/health')).catch(() => 'refused')) === 'refused' ? true : undefined), 'the listener to close');
       held.forEach((release) => release());
       expect((await inFlight).body).toEqual({ data: { slow: 'done' } });
-      expect(await cli.exited).toBe(0);
+      const code = await cli.exited;
+      expect(cli.output()).not.toContain('failed');
+      expect(code).toBe(0);
     } finally {
       cli.child.kill('SIGKILL');
       await subgraph.stop();
