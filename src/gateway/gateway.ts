@@ -107,6 +107,8 @@ export class JunctionGateway {
     const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}`;
     const cached = state.plans.get(key);
     if (cached) return cached;
+    const conflict = state.requiresConflicts.check(rc.document, state.schema);
+    if (conflict) return conflict;
     try {
       const operation = operationFromDocument(state.apiSchema, rc.document, { operationName: rc.request.operationName ?? undefined });
       const plan = state.planner.buildQueryPlan(operation, override.conditions ? { overrideConditions: override.conditions } : {});

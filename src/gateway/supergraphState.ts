@@ -4,6 +4,7 @@ import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import { PlanCache } from './planCache';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
+import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
 import type { SubgraphClient } from './subgraphClient';
 
 /**
@@ -21,6 +22,8 @@ export interface SupergraphState {
   readonly planner: QueryPlanner;
   readonly plans: PlanCache<QueryPlan>;
   readonly override: OverrideLabels;
+  /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
+  readonly requiresConflicts: RequiresConflicts;
   readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
   readonly clients: ReadonlyMap<string, SubgraphClient>;
 }
@@ -44,15 +47,17 @@ export function buildSupergraphState(
     if (!url) throw new Error(`subgraph "${name}" has no routing URL in the supergraph`);
     clients.set(name, clientFor(name, url));
   }
+  const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   return {
     id: createHash('sha256').update(supergraphSdl).digest('hex'),
     supergraphSdl,
     schema: apiSchema.toGraphQLJSSchema(),
     apiSchema,
-    supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+    supergraphSchema,
     planner: new QueryPlanner(supergraph),
     plans: new PlanCache(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
+    requiresConflicts: requiresConflictsOf(supergraphSchema),
     subgraphs,
     clients,
   };

@@ -154,7 +154,7 @@ test('resolves a nested key (id organization { id }) referenced by a subgraph th
       product: {
         reviews: [
           { body: 'Soft', author: { id: 'u1', organization: { id: 'globex' }, name: 'Ada at Globex' } },
-          { body: 'Shrinks', author: { id: 'u1', organization: { id: 'acme' } , name: 'Ada at Acme' } },
+          { body: 'Shrinks', author: { id: 'u1', organization: { id: 'acme' }, name: 'Ada at Acme' } },
         ],
       },
     },
