@@ -1,0 +1,37 @@
+// Child process entry, forked by bench/processes.ts: runs the four sample subgraphs on free ports
+// and reports their URLs to the parent over IPC. The subgraphs module turns Apollo telemetry off
+// before @apollo/server loads (and the parent sets APOLLO_TELEMETRY_DISABLED too).
+import { startSubgraph, SUBGRAPH_NAMES, type RunningSubgraph } from '../subgraphs';
+import type { SubgraphsMessage } from './processes';
+
+async function main(): Promise<void> {
+  const send = process.send?.bind(process);
+  if (!send) {
+    console.error('bench/subgraphsProcess must be started by the benchmark (it reports over IPC).');
+    process.exit(2);
+  }
+  const started: RunningSubgraph[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(started.map((s) => s.stop()));
+  };
+  // Exit when the parent says so (SIGTERM) or disappears (IPC closes), so a crashed or
+  // Ctrl-C'd harness never leaves subgraphs holding ports.
+  const exit = (code: number) => () => void stopAll().finally(() => process.exit(code));
+  process.once('SIGTERM', exit(0));
+  process.once('SIGINT', exit(0));
+  process.once('disconnect', exit(0));
+
+  try {
+    for (const name of SUBGRAPH_NAMES) started.push(await startSubgraph(name, { port: 0, host: '127.0.0.1' }));
+  } catch (error) {
+    const message: SubgraphsMessage = { type: 'error', message: error instanceof Error ? error.message : String(error) };
+    send(message);
+    await stopAll();
+    process.exit(1);
+  }
+  const message: SubgraphsMessage = { type: 'ready', subgraphs: started.map((s) => ({ name: s.name, url: s.url })) };
+  send(message);
+  // The listening servers keep the process alive until one of the handlers above ends it.
+}
+
+void main();
