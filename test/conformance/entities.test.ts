@@ -142,6 +142,12 @@ test('an entity its owner cannot find becomes null at its nullable position, the
   });
 });
 
+test('keeps the executor\'s own extensions when a query plan is also asked for (merged, not replaced)', async () => {
+  const res = await fed.gateway.post('{ me { reviews { body product { name } } } }', undefined, { 'Apollo-Query-Plan-Experimental': '1', 'Apollo-Expose-Query-Plan': 'true' });
+  expect(Object.keys(res.body.extensions ?? {}).sort()).toEqual(['__queryPlanExperimental', 'apolloQueryPlan', 'valueCompletion']);
+  expect(res.body.extensions?.valueCompletion).toHaveLength(1);
+});
+
 test('answers aliases on root and entity fields, including one field twice with different arguments', async () => {
   const res = await fed.gateway.post('{ who: me { fullName: name latest: reviews(first: 1) { text: body } all: reviews { body } } }');
   expect(res.body).toEqual({
