@@ -1,9 +1,29 @@
-/** Tests run from the TypeScript sources through SWC (type checking is `npm run build` / `tsc --noEmit`). */
-module.exports = {
+/**
+ * Tests run from the TypeScript sources through SWC (type checking is `npm run build` / `tsc --noEmit`).
+ * The conformance suite runs twice: on Junction's executor and on @apollo/gateway's (execution.executor:
+ * apollo), so every federation case proves the fast path answers exactly as stock does.
+ */
+const common = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/subgraphs', '<rootDir>/src'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
-  setupFiles: ['<rootDir>/test/helpers/env.ts'],
+};
+
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    {
+      ...common,
+      displayName: 'junction',
+      roots: ['<rootDir>/test', '<rootDir>/subgraphs', '<rootDir>/src'],
+      testMatch: ['**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/helpers/env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'conformance on @apollo/gateway executor',
+      roots: ['<rootDir>/test/conformance'],
+      testMatch: ['**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/helpers/env.ts', '<rootDir>/test/helpers/apolloExecutor.ts'],
+    },
+  ],
 };

@@ -14,6 +14,7 @@ export interface JunctionConfig {
     all: { timeoutMs: number; maxResponseBytes: number; maxConnections: number };
     byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
   };
+  readonly execution: { executor: 'junction' | 'apollo' };
   readonly supergraph: { watch: boolean };
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
@@ -68,6 +69,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     graphql: { landingPage: raw.graphql.landingPage ?? !production, introspection: raw.graphql.introspection ?? !production },
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
+    execution: raw.execution,
     supergraph: raw.supergraph,
     logging: { level },
     env,

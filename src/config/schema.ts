@@ -52,6 +52,13 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    execution: z
+      .object({
+        /** `junction`: Junction's executor and compiled result shaper; `apollo`: @apollo/gateway's executeQueryPlan for every plan. */
+        executor: z.enum(['junction', 'apollo']).default('junction'),
+      })
+      .strict()
+      .default({}),
     /** `all` applies to every subgraph; a subgraph's own name overrides single settings. */
     subgraphs: z.record(subgraphTransport.partial()).default({}),
     supergraph: z

@@ -1,8 +1,8 @@
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
-import type { QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { junctionError } from '../errors';
+import { executePlan, prepareOperation, type PreparedOperation } from './execution';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
@@ -16,6 +16,8 @@ export interface JunctionGatewayOptions {
   exposeQueryPlan: boolean;
   /** Non-percentage progressive-override labels to treat as active. */
   overrideLabels: Readonly<Record<string, boolean>>;
+  /** Junction's executor and compiled shaper; false runs every plan on @apollo/gateway's executor. */
+  fastExecutor: boolean;
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
@@ -84,25 +86,48 @@ export class JunctionGateway {
 
   private async execute(rc: ExecutorContext): Promise<ExecutionResult> {
     const state = this.states.get(rc.schema) ?? (this.state as SupergraphState);
+    if (rc.operation.operation === 'subscription') {
+      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
+    }
+    const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
+    const prepared = this.planFor(state, rc);
+    if (prepared instanceof GraphQLError) return { errors: [prepared] };
+    const { plan } = prepared;
+
+    if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared) : await this.executeStock(state, rc, prepared);
+    if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
+    return result;
+  }
+
+  // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.
+  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
+    const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
+    const variables = rc.request.variables ?? {};
+    const { data, errors } = await executePlan({
+      plan: prepared.plan,
+      variables,
+      variableDefaults: fast.variableDefaults,
+      clients: state.clients,
+      supergraphSchema: state.supergraphSchema,
+    });
+    const shaped = fast.shaper(data, variables);
+    if (errors.length > 0) return { errors, data: shaped.data };
+    // As @apollo/gateway does: completion problems are reported apart when nothing else failed.
+    return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: shaped.data } : { data: shaped.data };
+  }
+
+  // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).
+  private executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
     const operationContext = buildOperationContext({
       schema: state.schema,
       operationDocument: rc.document,
       operationName: rc.request.operationName ?? undefined,
     });
-    if (operationContext.operation.operation === 'subscription') {
-      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
-    }
-    const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
-    const plan = this.planFor(state, rc);
-    if (plan instanceof GraphQLError) return { errors: [plan] };
-
-    if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
-    const result = await executeQueryPlan(plan, this.serviceMap(state), rc, operationContext, state.supergraphSchema, state.apiSchema);
-    if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
-    return result;
+    return executeQueryPlan(prepared.plan, this.serviceMap(state), rc, operationContext, state.supergraphSchema, state.apiSchema);
   }
 
-  private planFor(state: SupergraphState, rc: ExecutorContext): QueryPlan | GraphQLError {
+  private planFor(state: SupergraphState, rc: ExecutorContext): PreparedOperation | GraphQLError {
     const override = state.override.roll();
     const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}`;
     const cached = state.plans.get(key);
@@ -110,10 +135,12 @@ export class JunctionGateway {
     const conflict = state.requiresConflicts.check(rc.document, state.schema);
     if (conflict) return conflict;
     try {
-      const operation = operationFromDocument(state.apiSchema, rc.document, { operationName: rc.request.operationName ?? undefined });
+      const operationName = rc.request.operationName ?? undefined;
+      const operation = operationFromDocument(state.apiSchema, rc.document, { operationName });
       const plan = state.planner.buildQueryPlan(operation, override.conditions ? { overrideConditions: override.conditions } : {});
-      state.plans.set(key, plan);
-      return plan;
+      const prepared = this.options.fastExecutor ? prepareOperation(plan, rc.document, operationName, state.schema) : { plan };
+      state.plans.set(key, prepared);
+      return prepared;
     } catch (err) {
       // Planner errors about the operation are safe to show; anything else is an internal failure.
       if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);

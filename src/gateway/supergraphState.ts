@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import type { PreparedOperation } from './execution';
 import { PlanCache } from './planCache';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
 import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
@@ -20,7 +21,7 @@ export interface SupergraphState {
   readonly apiSchema: Schema;
   readonly supergraphSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
-  readonly plans: PlanCache<QueryPlan>;
+  readonly plans: PlanCache<PreparedOperation>;
   readonly override: OverrideLabels;
   /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
   readonly requiresConflicts: RequiresConflicts;

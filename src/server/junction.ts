@@ -34,6 +34,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     planCacheMaxEntries: config.queryPlan.cacheMaxEntries,
     exposeQueryPlan: config.queryPlan.expose,
     overrideLabels: config.queryPlan.overrideLabels,
+    fastExecutor: config.execution.executor === 'junction',
   });
   let apollo: ApolloServer | undefined;
   let apolloStarting: Promise<void> | undefined;

@@ -21,6 +21,8 @@ export interface TestGateway {
 
 /** The config a test gateway runs with: port 0 on loopback, quiet logs, no file, an empty environment unless given. */
 export function testConfig(yaml?: string, env: Environment = {}) {
+  const executor = process.env.JUNCTION_TEST_EXECUTOR;
+  if (executor) yaml = `${yaml ?? ''}\nexecution:\n  executor: ${executor}\n`;
   const file = yaml === undefined ? undefined : writeTemp('gateway.yaml', yaml);
   const loaded = loadConfig({ file, env, overrides: { port: 0, host: '127.0.0.1' } });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));

@@ -1,0 +1,57 @@
+import type { PlanNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
+import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { compileShaper, UnsupportedOperation, type Shaper } from './shaper';
+
+/** A plan plus what the fast executor compiled for it; `fast` is absent when the plan needs stock's executor. */
+export interface PreparedOperation {
+  plan: QueryPlan;
+  fast?: { shaper: Shaper; variableDefaults: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * Decides, once per cached plan, whether Junction's executor can run it. It covers the node kinds and
+ * fetch features queries and mutations use; the rest (@defer, subscriptions, @fromContext rewrites,
+ * introspection inside a federated operation) keeps @apollo/gateway's executor, so no behaviour is lost.
+ */
+export function prepareOperation(plan: QueryPlan, document: DocumentNode, operationName: string | undefined, apiSchema: GraphQLSchema): PreparedOperation {
+  if (plan.node && !supported(plan.node)) return { plan };
+  const operation = pickOperation(document, operationName);
+  if (!operation) return { plan };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  try {
+    return { plan, fast: { shaper: compileShaper(apiSchema, operation, fragments), variableDefaults: defaultsOf(operation) } };
+  } catch (err) {
+    if (err instanceof UnsupportedOperation) return { plan };
+    throw err;
+  }
+}
+
+function supported(node: PlanNode | SubscriptionNode): boolean {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.every(supported);
+    case 'Flatten':
+      return supported(node.node);
+    case 'Fetch':
+      return !node.contextRewrites || node.contextRewrites.length === 0;
+    case 'Condition':
+      return (!node.ifClause || supported(node.ifClause)) && (!node.elseClause || supported(node.elseClause));
+    default:
+      return false;
+  }
+}
+
+function pickOperation(document: DocumentNode, name: string | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  return name ? operations.find((o) => o.name?.value === name) : operations.length === 1 ? operations[0] : undefined;
+}
+
+function defaultsOf(operation: OperationDefinitionNode): Record<string, unknown> {
+  const defaults: Record<string, unknown> = Object.create(null);
+  for (const def of operation.variableDefinitions ?? []) {
+    if (def.defaultValue?.kind === Kind.BOOLEAN) defaults[def.variable.name.value] = def.defaultValue.value;
+  }
+  return defaults;
+}
