@@ -14,6 +14,8 @@ export interface GatewayMeasurement {
   /** Gateway process CPU (user + system, all threads) during the measured window. */
   readonly cpuMsTotal: number;
   readonly cpuMsPerRequest: number;
+  /** CPU of the subgraphs' process per request in the same window (not the gateway's; shows what bounds throughput). */
+  readonly subgraphCpuMsPerRequest: number;
   /** VmHWM at the end of the run: the most memory the gateway process ever held resident. */
   readonly peakRssMiB: number;
 }
@@ -85,7 +87,7 @@ export function formatHeader(environment: BenchReport['environment'], settings: 
 }
 
 export function formatWorkload(result: WorkloadResult): string {
-  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MiB', 'requests'];
+  const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MiB', 'requests', 'subgraphs CPU ms/req'];
   const rows: string[][] = result.gateways.map((g) => [
     g.gateway,
     g.requestsPerSec.toFixed(1),
@@ -94,10 +96,11 @@ export function formatWorkload(result: WorkloadResult): string {
     g.cpuMsPerRequest.toFixed(3),
     g.peakRssMiB.toFixed(1),
     String(g.requests),
+    Number.isFinite(g.subgraphCpuMsPerRequest) ? g.subgraphCpuMsPerRequest.toFixed(3) : 'n/a',
   ]);
   if (result.ratios) {
     const r = result.ratios;
-    rows.push(['junction/stock', times(r.requestsPerSec), times(r.latencyP50), times(r.latencyP99), times(r.cpuMsPerRequest), times(r.peakRssMiB), '']);
+    rows.push(['junction/stock', times(r.requestsPerSec), times(r.latencyP50), times(r.latencyP99), times(r.cpuMsPerRequest), times(r.peakRssMiB), '', '']);
   }
   const bytes = result.responseDataBytes;
   const size = bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;

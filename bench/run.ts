@@ -256,6 +256,8 @@ async function measureGateway(
     progress(`  ${spec.id}: ${settings.warmupSec} s warm-up, then ${settings.durationSec} s measured, at ${settings.connections} connections`);
     let cpuBefore: number | undefined;
     let cpuAfter: number | undefined;
+    let subgraphCpuBefore: number | undefined;
+    let subgraphCpuAfter: number | undefined;
     let peakRss: number | undefined;
     // /proc is read synchronously at the window's edges; a gateway that died makes the read throw,
     // which must not escape autocannon's callbacks, so failures are recorded and reported below.
@@ -274,10 +276,15 @@ async function measureGateway(
       durationSec: settings.durationSec,
       verifyBody,
       abortWhen: child.exited,
-      onMeasureStart: () => sample(() => (cpuBefore = readCpuTicks(child.pid))),
+      onMeasureStart: () =>
+        sample(() => {
+          cpuBefore = readCpuTicks(child.pid);
+          if (subgraphsPid !== undefined) subgraphCpuBefore = readCpuTicks(subgraphsPid);
+        }),
       onMeasureEnd: () =>
         sample(() => {
           cpuAfter = readCpuTicks(child.pid);
+          if (subgraphsPid !== undefined) subgraphCpuAfter = readCpuTicks(subgraphsPid);
           peakRss = readPeakRssBytes(child.pid);
         }),
     });
@@ -307,6 +314,8 @@ async function measureGateway(
         latencyMs: m.latencyMs,
         cpuMsTotal,
         cpuMsPerRequest: cpuMsTotal / m.completed,
+        subgraphCpuMsPerRequest:
+          subgraphCpuBefore !== undefined && subgraphCpuAfter !== undefined ? ((subgraphCpuAfter - subgraphCpuBefore) * 1_000) / clockTicks / m.completed : Number.NaN,
         peakRssMiB: peakRss / (1024 * 1024),
       },
     };
@@ -321,6 +330,8 @@ function progress(line: string): void {
 }
 
 let tempDir: string | undefined;
+// The subgraphs' process: its CPU per request is shown too, since on a small machine it bounds throughput.
+let subgraphsPid: number | undefined;
 
 function removeTempDir(): void {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -370,7 +381,8 @@ async function run(settings: Settings): Promise<void> {
 
   progress('starting subgraphs…');
   // Production mode for the subgraphs too: less per-request overhead, same for both gateways.
-  const { subgraphs } = await startSubgraphsProcess(join(DIST_BENCH, 'subgraphsProcess.js'), childEnv({ NODE_ENV: 'production' }));
+  const { child: subgraphsChild, subgraphs } = await startSubgraphsProcess(join(DIST_BENCH, 'subgraphsProcess.js'), childEnv({ NODE_ENV: 'production' }));
+  subgraphsPid = subgraphsChild.pid;
   progress(`  ${subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   const supergraphSdl = await composeSupergraph(subgraphs);
   tempDir = mkdtempSync(join(tmpdir(), 'junction-bench-'));
