@@ -1,4 +1,3 @@
-import { composeServices } from '@apollo/composition';
 import { parse, GraphQLError } from 'graphql';
 
 /** One subgraph's schema, as composition needs it. */
@@ -40,6 +39,8 @@ export function composeSubgraphs(sources: readonly SubgraphSource[]): Compositio
   if (services.length === 0) {
     return { ok: false, errors: [{ code: 'NO_SUBGRAPHS', message: 'No subgraphs to compose.', subgraphs: [] }] };
   }
+  // Loaded on first use: a gateway serving a pre-composed supergraph never needs it (~20 MiB resident).
+  const { composeServices } = require('@apollo/composition') as typeof import('@apollo/composition');
   const result = composeServices(services);
   if (result.errors) return { ok: false, errors: result.errors.map((e) => toIssue(e, names)) };
   return {

@@ -3,7 +3,8 @@ import type { ErrorCode } from '../errors';
 
 /** Per-subgraph transport settings (from `gateway.yaml` → `subgraphs`). */
 export interface SubgraphClientOptions {
-  /** A fetch that has not completed in this time is aborted (socket closed) and yields GATEWAY_TIMEOUT. */
+  /** Longest wait for a subgraph's answer headers, and for each gap in its body; beyond it the socket is
+   * closed and the fetch yields GATEWAY_TIMEOUT. */
   timeoutMs: number;
   /** A subgraph answer larger than this is cut off and yields SUBGRAPH_RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
@@ -49,22 +50,30 @@ export class SubgraphClient {
     });
   }
 
-  async fetch(request: SubgraphRequest, headers: Record<string, string> = {}): Promise<SubgraphResponse> {
+  /** Sends a GraphQL request given as an object. */
+  fetch(request: SubgraphRequest): Promise<SubgraphResponse> {
+    return this.send(JSON.stringify(request));
+  }
+
+  /**
+   * Sends an already serialized GraphQL request body (the executor builds it without re-escaping the
+   * operation text each time). The deadline is undici's: `timeoutMs` for the answer's headers and for each
+   * gap in its body, cleared as soon as the fetch completes.
+   */
+  async send(body: string): Promise<SubgraphResponse> {
     let text: string;
     let status: number;
     try {
-      const res = await this.pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      const res = await this.pool.request({ path: this.path, method: 'POST', headers: REQUEST_HEADERS, body });
       status = res.statusCode;
       text = await readBounded(res.body, this.options.maxResponseBytes);
     } catch (err) {
       return this.failure(err);
     }
+    return this.parse(text, status);
+  }
+
+  private parse(text: string, status: number): SubgraphResponse {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -101,6 +110,9 @@ export class SubgraphClient {
 }
 
 class ResponseTooLarge extends Error {}
+
+// One shared header list for every subgraph request (undici accepts a flat array; no per-request object).
+const REQUEST_HEADERS = ['content-type', 'application/json', 'accept', 'application/graphql-response+json, application/json'];
 
 async function readBounded(body: AsyncIterable<Buffer> & { destroy(err?: Error): void }, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];

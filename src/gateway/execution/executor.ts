@@ -121,7 +121,7 @@ class PlanRun {
   }
 
   private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[] | undefined): Promise<Data | undefined | null> {
-    const response: SubgraphResponse = await client.fetch({ query: fetch.operation, variables, operationName: fetch.operationName });
+    const response: SubgraphResponse = await client.send(`${requestHead(fetch)}${JSON.stringify(variables)}}`);
     if (response.errors) {
       let hydrated: Path[] | undefined;
       for (const raw of response.errors) {
@@ -138,6 +138,19 @@ class PlanRun {
     }
     return response.data;
   }
+}
+
+const heads = new WeakMap<FetchNode, string>();
+
+// The constant start of a fetch's request body, serialized once per plan rather than once per request.
+function requestHead(fetch: FetchNode): string {
+  let head = heads.get(fetch);
+  if (head === undefined) {
+    const name = fetch.operationName ? `,"operationName":${JSON.stringify(fetch.operationName)}` : '';
+    head = `{"query":${JSON.stringify(fetch.operation)}${name},"variables":`;
+    heads.set(fetch, head);
+  }
+  return head;
 }
 
 // flattenResultsAtPath of @apollo/gateway: '@' maps over a list and flattens one level.

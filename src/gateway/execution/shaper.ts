@@ -3,44 +3,39 @@ import {
   GraphQLError,
   isAbstractType,
   isCompositeType,
-  isEnumType,
   isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
   Kind,
-  GraphQLBoolean,
-  GraphQLFloat,
-  GraphQLID,
-  GraphQLInt,
-  GraphQLString,
   type DirectiveNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
+  type SelectionNode,
 } from 'graphql';
+import { isValidLeaf } from './leafValues';
 
 /**
- * Result shaping, compiled once per operation: turns the merged subgraph data into exactly the response the
- * client asked for (field order, aliases, fragments, @skip/@include, __typename, null propagation), with the
- * semantics of @apollo/gateway's `computeResponse` but without its per-request walk over federation-internals
- * objects. Compiled with the plan and cached with it.
+ * Result shaping, compiled once per operation: turns the merged subgraph data into the JSON text of the
+ * response's `data` (field order, aliases, fragments, @skip/@include, __typename, null propagation), with
+ * the semantics of @apollo/gateway's `computeResponse`. It writes JSON directly instead of building an
+ * output object tree that Apollo Server would then walk again to stringify: on a large response that tree
+ * is most of the garbage a request makes.
  */
-export type Shaper = (input: Record<string, unknown> | null | undefined, variables: Readonly<Record<string, unknown>>) => {
-  data: Record<string, unknown> | null;
-  errors: GraphQLError[];
-};
+export type Shaper = (
+  input: Record<string, unknown> | null | undefined,
+  variables: Readonly<Record<string, unknown>>,
+) => { json: string; errors: GraphQLError[] };
+
+export class UnsupportedOperation extends Error {}
 
 /** A @skip/@include argument: a literal, or the name of a variable. */
-type Flag = boolean | { variable: string };
-interface Conditions {
-  skip?: Flag;
-  include?: Flag;
-}
+type Flag = boolean | string;
 
 type Shape =
   | { kind: 'nonNull'; of: Shape }
@@ -48,88 +43,132 @@ type Shape =
   | { kind: 'leaf'; type: GraphQLNamedType }
   | { kind: 'composite'; type: GraphQLCompositeType };
 
-type Step =
-  | { kind: 'field'; name: string; responseName: string; typename: boolean; shape: Shape; sub: Step[] | undefined; conditions: Conditions | undefined }
-  | { kind: 'fragment'; typeCondition: GraphQLCompositeType | undefined; sub: Step[]; conditions: Conditions | undefined };
+/** One response key of an object, with every selection that asked for it (merged, as collectFields does). */
+interface Group {
+  key: string;
+  /** `"key":` — precomputed. */
+  prefix: string;
+  typename: boolean;
+  shape: Shape;
+  /** The type in effect where the key first appeared (for messages and __typename). */
+  parent: GraphQLCompositeType;
+  nodes: FieldNode[];
+  sub: SelectionList | undefined;
+}
 
-export class UnsupportedOperation extends Error {}
+/** The selections of one selection set (or several merged), compiled lazily per runtime type. */
+class SelectionList {
+  private readonly groupsByType = new Map<string, Group[]>();
+  /** Whether any selection below depends on a variable: then groups are not cached. */
+  private readonly conditional: boolean;
+
+  constructor(
+    private readonly compiler: Compiler,
+    private readonly selections: readonly SelectionNode[],
+    private readonly staticType: GraphQLCompositeType,
+  ) {
+    this.conditional = selections.some((s) => hasVariableCondition(s, compiler.fragments));
+  }
+
+  groups(typename: string | undefined, variables: Readonly<Record<string, unknown>>): Group[] {
+    if (this.conditional) return this.collect(typename, variables);
+    const cacheKey = typename ?? '';
+    let groups = this.groupsByType.get(cacheKey);
+    if (!groups) {
+      groups = this.collect(typename, variables);
+      this.groupsByType.set(cacheKey, groups);
+    }
+    return groups;
+  }
+
+  // Mirrors applySelectionSet's walk: type conditions against the __typename's type, else the type in effect.
+  private collect(typename: string | undefined, variables: Readonly<Record<string, unknown>>): Group[] {
+    const schema = this.compiler.schema;
+    const runtime = typename ? schema.getType(typename) : undefined;
+    const byKey = new Map<string, Group>();
+    const groups: Group[] = [];
+    const walk = (selections: readonly SelectionNode[], parent: GraphQLCompositeType): void => {
+      for (const sel of selections) {
+        if (skipped(sel.directives, variables)) continue;
+        if (sel.kind === Kind.FIELD) {
+          const key = sel.alias?.value ?? sel.name.value;
+          const existing = byKey.get(key);
+          if (existing) {
+            existing.nodes.push(sel);
+            continue;
+          }
+          const group = this.compiler.group(sel, key, parent);
+          byKey.set(key, group);
+          groups.push(group);
+          continue;
+        }
+        const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? this.compiler.fragments.get(sel.name.value) : sel;
+        if (!fragment) continue;
+        const conditionName = fragment.typeCondition?.name.value;
+        const condition = conditionName ? (schema.getType(conditionName) as GraphQLCompositeType | undefined) : undefined;
+        if (conditionName && !condition) continue;
+        if (condition && !applies(schema, condition, typename ? runtime : parent)) continue;
+        walk(fragment.selectionSet.selections, condition ?? parent);
+      }
+    };
+    // Stock shapes an object's fields against its __typename's type when it has one, else the static type.
+    walk(this.selections, runtime && isCompositeType(runtime) ? runtime : this.staticType);
+    for (const group of groups) {
+      if (group.nodes.length > 1 && group.sub) group.sub = this.compiler.list(group.nodes, group.shape);
+    }
+    return groups;
+  }
+}
+
+class Compiler {
+  constructor(
+    readonly schema: GraphQLSchema,
+    readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  ) {}
+
+  group(node: FieldNode, key: string, parent: GraphQLCompositeType): Group {
+    const prefix = `${JSON.stringify(key)}:`;
+    const name = node.name.value;
+    if (name === '__typename') return { key, prefix, typename: true, shape: { kind: 'leaf', type: this.schema.getType('String') as GraphQLNamedType }, parent, nodes: [node], sub: undefined };
+    if (name === '__schema' || name === '__type') throw new UnsupportedOperation('introspection');
+    const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+    if (!def) throw new UnsupportedOperation(`unknown field ${parent.name}.${name}`);
+    const shape = shapeOf(def.type);
+    const group: Group = { key, prefix, typename: false, shape, parent, nodes: [node], sub: undefined };
+    group.sub = this.list(group.nodes, shape);
+    return group;
+  }
+
+  list(nodes: readonly FieldNode[], shape: Shape): SelectionList | undefined {
+    const named = getNamedType(shapeType(shape));
+    if (!isCompositeType(named)) return undefined;
+    const selections = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
+    return new SelectionList(this, selections, named);
+  }
+}
 
 /** Compiles the shaper of one operation; throws UnsupportedOperation for what the fast path leaves to stock. */
 export function compileShaper(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Shaper {
   const root = schema.getRootType(operation.operation);
   if (!root) throw new UnsupportedOperation(`no ${operation.operation} root type`);
-  const compileSet = (set: SelectionSetNode, parent: GraphQLCompositeType, depth: number): Step[] => {
-    const steps: Step[] = [];
-    for (const sel of set.selections) {
-      const conditions = conditionsOf(sel.directives);
-      if (sel.kind === Kind.FIELD) {
-        const name = sel.name.value;
-        const responseName = sel.alias?.value ?? name;
-        if (name === '__typename') {
-          steps.push({ kind: 'field', name, responseName, typename: true, shape: { kind: 'leaf', type: GraphQLString }, sub: undefined, conditions });
-          continue;
-        }
-        if (name === '__schema' || name === '__type') throw new UnsupportedOperation('introspection');
-        const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
-        if (!def) throw new UnsupportedOperation(`unknown field ${parent.name}.${name}`);
-        const named = getNamedType(def.type);
-        const sub = sel.selectionSet && isCompositeType(named) ? compileSet(sel.selectionSet, named, depth + 1) : undefined;
-        steps.push({ kind: 'field', name, responseName, typename: false, shape: shapeOf(def.type), sub, conditions });
-      } else {
-        const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? fragments.get(sel.name.value) : sel;
-        if (!fragment) throw new UnsupportedOperation('unknown fragment');
-        const condName = fragment.typeCondition?.name.value;
-        const conditionType = condName ? schema.getType(condName) : undefined;
-        if (condName && !isCompositeType(conditionType)) throw new UnsupportedOperation(`bad type condition ${condName}`);
-        const typeCondition = conditionType as GraphQLCompositeType | undefined;
-        if (depth > 256) throw new UnsupportedOperation('too deep');
-        steps.push({ kind: 'fragment', typeCondition, sub: compileSet(fragment.selectionSet, typeCondition ?? parent, depth + 1), conditions });
-      }
-    }
-    return steps;
-  };
-  const steps = compileSet(operation.selectionSet, root, 0);
-  const defaults = variableDefaults(operation);
+  const compiler = new Compiler(schema, fragments);
+  if (containsIntrospection(operation.selectionSet.selections, fragments, new Set())) throw new UnsupportedOperation('introspection');
+  const rootList = new SelectionList(compiler, operation.selectionSet.selections, root);
+  const defaults = booleanDefaults(operation);
+  // Compile eagerly for the no-__typename case so unknown fields are found now, not per request.
+  rootList.groups(undefined, defaults ?? {});
 
   return (input, variables) => {
-    if (!input) return { data: input ?? null, errors: [] };
+    if (!input) return { json: 'null', errors: [] };
     const run = new Run(schema, defaults ? { ...defaults, ...variables } : variables);
-    const data: Record<string, unknown> = Object.create(null);
-    const bubbled = run.applySet(steps, input, data, root, []);
-    return { data: bubbled ? null : data, errors: run.errors };
+    const json = run.object(rootList, input, []);
+    return { json: json ?? 'null', errors: run.errors };
   };
-}
-
-function shapeOf(type: GraphQLOutputType): Shape {
-  if (isNonNullType(type)) return { kind: 'nonNull', of: shapeOf(type.ofType) };
-  if (isListType(type)) return { kind: 'list', of: shapeOf(type.ofType) };
-  return isCompositeType(type) ? { kind: 'composite', type } : { kind: 'leaf', type };
-}
-
-function conditionsOf(directives: readonly DirectiveNode[] | undefined): Conditions | undefined {
-  if (!directives || directives.length === 0) return undefined;
-  let conditions: Conditions | undefined;
-  for (const d of directives) {
-    if (d.name.value !== 'skip' && d.name.value !== 'include') continue;
-    const arg = d.arguments?.find((a) => a.name.value === 'if')?.value;
-    const flag: Flag = arg?.kind === Kind.VARIABLE ? { variable: arg.name.value } : arg?.kind === Kind.BOOLEAN ? arg.value : false;
-    conditions = { ...conditions, [d.name.value]: flag };
-  }
-  return conditions;
-}
-
-function variableDefaults(operation: OperationDefinitionNode): Record<string, unknown> | undefined {
-  let defaults: Record<string, unknown> | undefined;
-  for (const def of operation.variableDefinitions ?? []) {
-    if (def.defaultValue?.kind === Kind.BOOLEAN) (defaults ??= Object.create(null) as Record<string, unknown>)[def.variable.name.value] = def.defaultValue.value;
-  }
-  return defaults;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
-const INTEGER = /^[+-]?\d+$/;
 
-/** One shaping pass: the variables, the errors found, and the flags `update` reports through. */
+/** One shaping pass: variables, errors found, and the flags a value reports to its parent. */
 class Run {
   readonly errors: GraphQLError[] = [];
   private invalid = false;
@@ -140,65 +179,43 @@ class Run {
     private readonly variables: Readonly<Record<string, unknown>>,
   ) {}
 
-  private flag(f: Flag): boolean {
-    return typeof f === 'boolean' ? f : this.variables[f.variable] === true;
-  }
-
-  private skipped(c: Conditions): boolean {
-    return (c.skip !== undefined && this.flag(c.skip)) || (c.include !== undefined && !this.flag(c.include));
-  }
-
-  /** Returns true when a null must bubble up to the parent. */
-  applySet(steps: Step[], input: Record<string, unknown>, output: Record<string, unknown>, parent: GraphQLCompositeType, path: Array<string | number>): boolean {
-    for (const step of steps) {
-      if (step.conditions && this.skipped(step.conditions)) continue;
-      if (step.kind === 'field') {
-        const key = step.responseName;
-        const outputValue = output[key];
-        if (step.typename) {
-          if (outputValue !== undefined) continue;
-          let value = hasOwn.call(input, key) ? (input[key] ?? null) : null;
-          if (value === null && key !== '__typename') value = input.__typename ?? null;
-          const type = typeof value === 'string' ? (this.schema.getType(value) ?? parent) : parent;
-          if (!isObjectType(type)) return true;
-          output[key] = type.name;
-          continue;
-        }
-        const inputValue = hasOwn.call(input, key) ? (input[key] ?? null) : null;
-        path.push(key);
-        const updated = this.update(outputValue, step.shape, inputValue, step.sub, path, parent);
-        output[key] = updated;
-        path.pop();
-        if (this.invalid) {
-          this.invalid = false;
-          return true;
-        }
-      } else {
-        const typename = input.__typename;
-        if (this.applies(step.typeCondition, typeof typename === 'string' ? typename : undefined, parent)) {
-          if (this.applySet(step.sub, input, output, step.typeCondition ?? parent, path)) return true;
-        }
+  /** The JSON of one object, or undefined when a null must bubble up to its parent. */
+  object(list: SelectionList, input: Record<string, unknown>, path: Array<string | number>): string | undefined {
+    const typename = input.__typename;
+    const groups = list.groups(typeof typename === 'string' && typename ? typename : undefined, this.variables);
+    let out = '{';
+    for (let i = 0; i < groups.length; i++) {
+      const group = groups[i] as Group;
+      const key = group.key;
+      const effective = group.parent;
+      if (i > 0) out += ',';
+      if (group.typename) {
+        let value = hasOwn.call(input, key) ? (input[key] ?? null) : null;
+        if (value === null && key !== '__typename') value = input.__typename ?? null;
+        const type = typeof value === 'string' ? (this.schema.getType(value) ?? effective) : effective;
+        if (!isObjectType(type)) return undefined;
+        out += `${group.prefix}"${type.name}"`;
+        continue;
       }
+      path.push(key);
+      const json = this.value(group.shape, hasOwn.call(input, key) ? (input[key] ?? null) : null, group.sub, path, effective);
+      path.pop();
+      if (this.invalid) {
+        this.invalid = false;
+        return undefined;
+      }
+      out += group.prefix + (json ?? 'null');
     }
-    return false;
+    return `${out}}`;
   }
 
-  private applies(condition: GraphQLCompositeType | undefined, typename: string | undefined, parent: GraphQLCompositeType): boolean {
-    if (!condition) return true;
-    const type = typename ? this.schema.getType(typename) : parent;
-    if (!type) return false;
-    if (type === condition) return true;
-    return isAbstractType(condition) && (isObjectType(type) || isInterfaceType(type)) && this.schema.isSubType(condition, type);
-  }
-
-  // Mirrors @apollo/gateway's updateOutputValue; reports "invalid" (null must bubble) and "hasErrors" by flags.
-  private update(outputValue: unknown, shape: Shape, inputValue: unknown, sub: Step[] | undefined, path: Array<string | number>, parent: GraphQLCompositeType): unknown {
+  // Mirrors @apollo/gateway's updateOutputValue; null is returned as undefined, flags say why.
+  private value(shape: Shape, input: unknown, sub: SelectionList | undefined, path: Array<string | number>, parent: GraphQLCompositeType): string | undefined {
     this.invalid = false;
     this.hasErrors = false;
-    if (outputValue === null || (outputValue !== undefined && !sub)) return outputValue;
     if (shape.kind === 'nonNull') {
-      const updated = this.update(outputValue, shape.of, inputValue, sub, path, parent);
-      if (updated === null) {
+      const json = this.value(shape.of, input, sub, path, parent);
+      if (json === undefined) {
         if (!this.hasErrors) this.errors.push(invalidGraphQL(`Cannot return null for non-nullable ${describe(path, shape.of, parent)}.`, path));
         this.invalid = true;
         this.hasErrors = true;
@@ -206,91 +223,136 @@ class Run {
         this.invalid = false;
         this.hasErrors = false;
       }
-      return updated;
+      return json;
     }
-    if (inputValue === null) return null;
+    if (input === null) return undefined;
     if (shape.kind === 'list') {
-      if (!Array.isArray(inputValue)) return this.badValue(path, shape, parent);
-      const existing = Array.isArray(outputValue) ? outputValue : undefined;
-      const out = new Array<unknown>(inputValue.length);
+      if (!Array.isArray(input)) return this.bad(path, shape, parent);
+      let out = '[';
       let nullify = false;
       let errors = false;
-      for (let i = 0; i < inputValue.length; i++) {
+      for (let i = 0; i < input.length; i++) {
         path.push(i);
-        out[i] = this.update(existing?.[i], shape.of, inputValue[i], sub, path, parent);
+        const json = this.value(shape.of, input[i], sub, path, parent);
         path.pop();
         nullify ||= this.invalid;
         errors ||= this.hasErrors;
+        if (i > 0) out += ',';
+        out += json ?? 'null';
       }
       this.invalid = false;
       this.hasErrors = errors;
-      return nullify ? null : out;
+      return nullify ? undefined : `${out}]`;
     }
     if (shape.kind === 'composite') {
-      if (typeof inputValue !== 'object' || Array.isArray(inputValue)) return this.badValue(path, shape, parent);
-      const object = inputValue as Record<string, unknown>;
+      if (typeof input !== 'object' || Array.isArray(input)) return this.bad(path, shape, parent);
+      const object = input as Record<string, unknown>;
       const typename = object.__typename;
-      let objType: GraphQLCompositeType = shape.type;
       if (typeof typename === 'string' && typename) {
         const found = this.schema.getType(typename);
         if (!found || !isCompositeType(found)) {
-          this.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describe(path, shape.type, parent)}.`, path));
+          this.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describe(path, shape, parent)}.`, path));
           this.hasErrors = true;
-          return null;
+          return undefined;
         }
-        objType = found;
       }
-      const out = (outputValue as Record<string, unknown> | undefined) ?? (Object.create(null) as Record<string, unknown>);
-      const bubbled = this.applySet(sub ?? [], object, out, objType, path);
+      const json = this.object(sub as SelectionList, object, path);
       this.invalid = false;
-      this.hasErrors = bubbled;
-      return bubbled ? null : out;
+      this.hasErrors = json === undefined;
+      return json;
     }
-    if (isValidLeaf(inputValue, shape.type)) return inputValue;
-    this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, shape.type, parent)}.`, path));
+    if (isValidLeaf(input, shape.type)) {
+      return (typeof input === 'number' && Number.isFinite(input)) || typeof input === 'boolean' ? String(input) : JSON.stringify(input);
+    }
+    this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, shape, parent)}.`, path));
     this.hasErrors = true;
-    return null;
+    return undefined;
   }
 
-  private badValue(path: Array<string | number>, shape: Shape, parent: GraphQLCompositeType): null {
-    const type = shape.kind === 'composite' || shape.kind === 'leaf' ? shape.type.name : 'list';
-    this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, type, parent)}.`, path));
+  private bad(path: Array<string | number>, shape: Shape, parent: GraphQLCompositeType): undefined {
+    this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, shape, parent)}.`, path));
     this.hasErrors = true;
-    return null;
+    return undefined;
   }
 }
 
-function describe(path: ReadonlyArray<string | number>, current: Shape | { name: string } | string, parent: { name: string }): string {
-  const last = path[path.length - 1];
-  if (typeof last === 'string') return `field ${parent.name}.${last}`;
-  return `array element of type ${typeof current === 'string' ? current : printShape(current)} at index ${String(last)}`;
-}
-
-function printShape(shape: Shape | { name: string }): string {
-  if ('name' in shape) return shape.name;
-  switch (shape.kind) {
-    case 'nonNull':
-      return `${printShape(shape.of)}!`;
-    case 'list':
-      return `[${printShape(shape.of)}]`;
-    default:
-      return shape.type.name;
-  }
-}
-
-function isValidLeaf(value: unknown, type: GraphQLNamedType): boolean {
-  const builtIn = type === GraphQLInt || type === GraphQLFloat || type === GraphQLString || type === GraphQLBoolean || type === GraphQLID;
-  if (!builtIn && !isEnumType(type) && type.name !== 'Int' && type.name !== 'Float' && type.name !== 'String' && type.name !== 'Boolean' && type.name !== 'ID') return true;
-  if (typeof value === 'boolean') return type.name === 'Boolean';
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    if (type.name === 'Int' || type.name === 'ID') return INTEGER.test(String(value));
-    return type.name === 'Float';
-  }
-  if (typeof value === 'string') {
-    if (isEnumType(type)) return type.getValue(value) !== undefined;
-    return type.name !== 'Boolean' && type.name !== 'Int' && type.name !== 'Float';
+function skipped(directives: readonly DirectiveNode[] | undefined, variables: Readonly<Record<string, unknown>>): boolean {
+  if (!directives || directives.length === 0) return false;
+  for (const d of directives) {
+    if (d.name.value !== 'skip' && d.name.value !== 'include') continue;
+    const value = flagValue(d, variables);
+    if (d.name.value === 'skip' ? value : !value) return true;
   }
   return false;
+}
+
+function flagValue(d: DirectiveNode, variables: Readonly<Record<string, unknown>>): boolean {
+  const arg = d.arguments?.find((a) => a.name.value === 'if')?.value;
+  const flag: Flag = arg?.kind === Kind.VARIABLE ? arg.name.value : arg?.kind === Kind.BOOLEAN ? arg.value : false;
+  return typeof flag === 'boolean' ? flag : variables[flag] === true;
+}
+
+function hasVariableCondition(sel: SelectionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen = new Set<string>()): boolean {
+  const own = sel.directives?.some((d) => (d.name.value === 'skip' || d.name.value === 'include') && d.arguments?.some((a) => a.value.kind === Kind.VARIABLE));
+  if (own) return true;
+  if (sel.kind === Kind.FRAGMENT_SPREAD) {
+    if (seen.has(sel.name.value)) return false;
+    seen.add(sel.name.value);
+    const fragment = fragments.get(sel.name.value);
+    return !!fragment && fragment.selectionSet.selections.some((s) => hasVariableCondition(s, fragments, seen));
+  }
+  // Conditions inside a field's own selection set belong to that field's list, not to this one.
+  if (sel.kind === Kind.INLINE_FRAGMENT) return sel.selectionSet.selections.some((s) => hasVariableCondition(s, fragments, seen));
+  return false;
+}
+
+function containsIntrospection(selections: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen: Set<string>): boolean {
+  for (const sel of selections) {
+    if (sel.kind === Kind.FIELD && (sel.name.value === '__schema' || sel.name.value === '__type')) return true;
+    if (sel.kind === Kind.INLINE_FRAGMENT && containsIntrospection(sel.selectionSet.selections, fragments, seen)) return true;
+    if (sel.kind === Kind.FRAGMENT_SPREAD && !seen.has(sel.name.value)) {
+      seen.add(sel.name.value);
+      const fragment = fragments.get(sel.name.value);
+      if (fragment && containsIntrospection(fragment.selectionSet.selections, fragments, seen)) return true;
+    }
+  }
+  return false;
+}
+
+function applies(schema: GraphQLSchema, condition: GraphQLCompositeType, type: GraphQLNamedType | undefined): boolean {
+  if (!type) return false;
+  if (type === condition) return true;
+  return isAbstractType(condition) && (isObjectType(type) || isInterfaceType(type)) && schema.isSubType(condition, type);
+}
+
+function shapeOf(type: GraphQLOutputType): Shape {
+  if (isNonNullType(type)) return { kind: 'nonNull', of: shapeOf(type.ofType) };
+  if (isListType(type)) return { kind: 'list', of: shapeOf(type.ofType) };
+  return isCompositeType(type) ? { kind: 'composite', type } : { kind: 'leaf', type };
+}
+
+function shapeType(shape: Shape): GraphQLNamedType {
+  return shape.kind === 'nonNull' || shape.kind === 'list' ? shapeType(shape.of) : shape.type;
+}
+
+function printShape(shape: Shape): string {
+  if (shape.kind === 'nonNull') return `${printShape(shape.of)}!`;
+  if (shape.kind === 'list') return `[${printShape(shape.of)}]`;
+  return shape.type.name;
+}
+
+function describe(path: ReadonlyArray<string | number>, current: Shape, parent: { name: string }): string {
+  const last = path[path.length - 1];
+  if (typeof last === 'string') return `field ${parent.name}.${last}`;
+  return `array element of type ${printShape(current)} at index ${String(last)}`;
+}
+
+function booleanDefaults(operation: OperationDefinitionNode): Record<string, unknown> | undefined {
+  let defaults: Record<string, unknown> | undefined;
+  for (const def of operation.variableDefinitions ?? []) {
+    if (def.defaultValue?.kind === Kind.BOOLEAN) (defaults ??= Object.create(null) as Record<string, unknown>)[def.variable.name.value] = def.defaultValue.value;
+  }
+  return defaults;
 }
 
 function invalidGraphQL(message: string, path: ReadonlyArray<string | number>): GraphQLError {
