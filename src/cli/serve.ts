@@ -1,34 +1,54 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
 import { createLogger } from '../observability';
-import { startJunction, type Junction } from '../server';
+import { announceListening, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
 import { parse, portOption } from './args';
 import { UsageError } from './usage';
 
 /** `junction serve`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, false);
+  const { values } = parse(
+    argv,
+    { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } },
+    false,
+  );
   if (!values.supergraph) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql>');
   if (!existsSync(values.supergraph)) {
     console.error(`cannot read ${values.supergraph}`);
     return 1;
   }
-  const config = configOrExit(values.config, { port: portOption(values.port), host: values.host });
+  const workersFlag = values.workers === undefined ? undefined : workerCount(values.workers);
+  if (values.workers !== undefined && workersFlag === undefined) throw new UsageError(`--workers must be a number from 1 to 256 or "auto", got "${values.workers}"`);
+  const config = configOrExit(values.config, { port: portOption(values.port), host: values.host, workers: workersFlag });
   if (!config) return 1;
-  await runUntilSignal(await startJunction({ config, supergraph: { path: values.supergraph }, logger: createLogger(config.logging.level) }));
+  if (config.server.workers > 1 && !isWorker()) {
+    return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, log: (line) => console.log(line) });
+  }
+  const junction = await startJunction({ config, supergraph: { path: values.supergraph }, logger: createLogger(config.logging.level) });
+  if (isWorker()) {
+    announceListening(junction.url);
+    // A worker whose supervisor is gone drains and exits instead of serving unsupervised.
+    process.once('disconnect', () => void junction.stop().then(() => process.exit(0)));
+  }
+  await runUntilSignal(junction, async () => {}, !isWorker());
+  // The IPC channel to the supervisor would keep a drained worker alive.
+  if (isWorker()) process.exit(0);
   return 0;
 }
 
 /** Loads gateway.yaml + env; on problems prints every one of them and returns undefined. */
-export function configOrExit(file: string | undefined, overrides: { port?: number | undefined; host?: string | undefined }): JunctionConfig | undefined {
+export function configOrExit(
+  file: string | undefined,
+  overrides: { port?: number | undefined; host?: string | undefined; workers?: number | undefined },
+): JunctionConfig | undefined {
   const loaded = loadConfig({ file, overrides });
   if (loaded.ok) return loaded.value;
   console.error(`Invalid configuration:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
   return undefined;
 }
 
-export async function runUntilSignal(junction: Junction, alsoStop: () => Promise<void> = async () => {}): Promise<void> {
-  console.log(`Junction listening on ${junction.url}`);
+export async function runUntilSignal(junction: Junction, alsoStop: () => Promise<void> = async () => {}, announce = true): Promise<void> {
+  if (announce) console.log(`Junction listening on ${junction.url}`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (): void => {
@@ -40,6 +60,8 @@ export async function runUntilSignal(junction: Junction, alsoStop: () => Promise
         .finally(resolve);
     };
     process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    // A worker drains when its supervisor says so (SIGTERM); Ctrl-C reaches the supervisor, not each worker.
+    if (!isWorker()) process.on('SIGINT', onSignal);
+    else process.on('SIGINT', () => undefined);
   });
 }

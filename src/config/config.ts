@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { configSchema, SUBGRAPH_DEFAULTS } from './schema';
 import { parseYamlWith, type Validated } from './yamlDocument';
 
@@ -7,7 +8,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** Junction's settings after validation and defaults: frozen, read once at start. */
 export interface JunctionConfig {
   readonly production: boolean;
-  readonly server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; requestTimeoutMs: number };
+  readonly server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; requestTimeoutMs: number; workers: number };
   readonly graphql: { landingPage: boolean; introspection: boolean };
   readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>> };
   readonly subgraphs: {
@@ -25,7 +26,7 @@ export interface ConfigInput {
   /** Path of gateway.yaml, if any. */
   file?: string | undefined;
   /** Command-line overrides (they win over env and file). */
-  overrides?: { port?: number | undefined; host?: string | undefined };
+  overrides?: { port?: number | undefined; host?: string | undefined; workers?: number | undefined };
   /** Defaults to process.env; tests pass their own. */
   env?: Environment;
 }
@@ -56,6 +57,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
 
   const port = input.overrides?.port ?? envInt(env, 'PORT', problems) ?? raw.server.port;
   const host = input.overrides?.host ?? env.HOST ?? raw.server.host;
+  const workers = input.overrides?.workers ?? (raw.server.workers === 'auto' ? availableParallelism() : raw.server.workers);
   const level = env.LOG_LEVEL ?? raw.logging.level;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) problems.push(`LOG_LEVEL: unknown level "${level}"`);
   if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
@@ -65,7 +67,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   const { all = {}, ...byName } = raw.subgraphs;
   const config: JunctionConfig = {
     production,
-    server: { ...raw.server, port, host },
+    server: { ...raw.server, port, host, workers },
     graphql: { landingPage: raw.graphql.landingPage ?? !production, introspection: raw.graphql.introspection ?? !production },
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },

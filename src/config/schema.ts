@@ -29,6 +29,8 @@ export const configSchema = z
         shutdownGraceMs: z.number().int().min(0).default(10_000),
         /** Whole-request deadline enforced by Node's HTTP server (slow clients). */
         requestTimeoutMs: z.number().int().positive().default(60_000),
+        /** Worker processes sharing the port (node:cluster); `auto` = one per core. */
+        workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1),
       })
       .strict()
       .default({}),

@@ -1,1 +1,2 @@
 export { startJunction, type Junction, type StartOptions } from './junction';
+export { superviseWorkers, workerCount, isWorker, announceListening } from './supervisor';

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const result = loadConfig({ env: {} });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.server).toEqual({ host: '0.0.0.0', port: 4000, maxBodyBytes: 1048576, shutdownGraceMs: 10000, requestTimeoutMs: 60000 });
+    expect(result.value.server).toEqual({ host: '0.0.0.0', port: 4000, maxBodyBytes: 1048576, shutdownGraceMs: 10000, requestTimeoutMs: 60000, workers: 1 });
     expect(result.value.queryPlan.expose).toBe(true);
     expect(result.value.graphql).toEqual({ landingPage: true, introspection: true });
     expect(Object.isFrozen(result.value.server)).toBe(true);
