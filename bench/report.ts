@@ -1,3 +1,4 @@
+import type { DistinctResult } from './distinct';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -41,6 +42,8 @@ export interface WorkloadResult {
 
 export interface BenchReport {
   readonly generatedAt: string;
+  /** Resident memory while 10,000 distinct operations stream through each gateway. */
+  readonly distinct?: ReadonlyArray<{ readonly gateway: string; readonly result: DistinctResult }>;
   readonly environment: {
     readonly node: string;
     readonly platform: string;

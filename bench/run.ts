@@ -19,6 +19,7 @@ import {
   type ManagedChild,
 } from './processes';
 import { WORKLOADS, requestBody, type Workload } from './queries';
+import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
 import {
   computeRatios,
   formatHeader,
@@ -415,7 +416,26 @@ async function run(settings: Settings): Promise<void> {
     console.log('');
   }
 
-  const report: BenchReport = { generatedAt: new Date().toISOString(), environment, settings: reportSettings, workloads: results };
+  // Memory under a stream of distinct operations: every cache on the way must be bounded.
+  const distinctRows: Array<{ gateway: string; result: DistinctResult }> = [];
+  const operations = settings.quick ? 2_000 : 10_000;
+  for (const spec of gatewaySpecs(settings)) {
+    progress(`distinct operations: ${spec.id}`);
+    const port = await freePort(HOST);
+    const child = spec.start(port, supergraphFile);
+    try {
+      await waitUntilReady(child, () => spec.isReady(port));
+      const result = await runDistinct(spec.graphqlUrl(port), child.pid, operations, [operations / 10, operations / 2, operations]);
+      if (result.failures > 0) throw new Error(`${spec.id}: ${result.failures} of ${operations} distinct operations failed`);
+      distinctRows.push({ gateway: spec.id, result });
+    } finally {
+      await child.stop();
+    }
+  }
+  console.log(formatDistinct(distinctRows));
+  console.log('');
+
+  const report: BenchReport = { generatedAt: new Date().toISOString(), environment, settings: reportSettings, workloads: results, distinct: distinctRows };
   writeJsonReport(settings.output, report);
   console.log(`JSON results: ${relative(process.cwd(), settings.output) || settings.output}`);
 }
