@@ -4,7 +4,6 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { junctionError } from '../errors';
 import { executePlan, prepareOperation, type PreparedOperation } from './execution';
 import { planExtensions, requestedPlan } from './planExposure';
-import { attachRawJson, RawJson } from './rawJson';
 import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 
@@ -113,13 +112,9 @@ export class JunctionGateway {
       supergraphSchema: state.supergraphSchema,
     });
     const shaped = fast.shaper(data, variables);
-    // The shaped data is JSON text already; the HTTP layer splices it into Apollo Server's response.
-    // Called without Junction's HTTP layer (no carrier in the context), the data is parsed back into objects.
-    const raw = shaped.json === 'null' ? null : new RawJson(shaped.json);
-    const out = (raw && !attachRawJson(rc.context, raw) ? JSON.parse(shaped.json) : raw) as Record<string, unknown> | null;
-    if (errors.length > 0) return { errors, data: out };
+    if (errors.length > 0) return { errors, data: shaped.data };
     // As @apollo/gateway does: completion problems are reported apart when nothing else failed.
-    return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: out } : { data: out };
+    return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: shaped.data } : { data: shaped.data };
   }
 
   // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).

@@ -3,4 +3,3 @@ export { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
 export type { SupergraphState } from './supergraphState';
 export { planOperation, type OfflinePlan } from './offlinePlan';
-export { spliceRawJson, rawJsonContext, type RawJsonCarrier } from './rawJson';

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { errorBody } from '../errors';
-import { rawJsonContext, spliceRawJson } from '../gateway';
 import type { Logger } from '../observability';
 import { BodyTooLarge, readBody } from './readBody';
 
@@ -42,16 +41,14 @@ export async function handleGraphQL(
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const context = rawJsonContext();
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: q >= 0 ? url.slice(q) : '', body },
-    context: async () => context,
+    context: async () => ({}),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    const raw = context.junctionRawJson;
-    res.end(raw.rawJson.length > 0 ? spliceRawJson(result.body.string, raw) : result.body.string);
+    res.end(result.body.string);
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -21,16 +21,15 @@ import {
 import { isValidLeaf } from './leafValues';
 
 /**
- * Result shaping, compiled once per operation: turns the merged subgraph data into the JSON text of the
- * response's `data` (field order, aliases, fragments, @skip/@include, __typename, null propagation), with
- * the semantics of @apollo/gateway's `computeResponse`. It writes JSON directly instead of building an
- * output object tree that Apollo Server would then walk again to stringify: on a large response that tree
- * is most of the garbage a request makes.
+ * Result shaping, compiled once per operation: turns the merged subgraph data into the response's `data`
+ * (field order, aliases, fragments, @skip/@include, __typename, null propagation), with the semantics of
+ * @apollo/gateway's `computeResponse`. Fields are collected once per runtime type (as graphql-js's
+ * collectFields does) and cached, so each object costs one pass over its own keys.
  */
 export type Shaper = (
   input: Record<string, unknown> | null | undefined,
   variables: Readonly<Record<string, unknown>>,
-) => { json: string; errors: GraphQLError[] };
+) => { data: Record<string, unknown> | null; errors: GraphQLError[] };
 
 export class UnsupportedOperation extends Error {}
 
@@ -46,8 +45,8 @@ type Shape =
 /** One response key of an object, with every selection that asked for it (merged, as collectFields does). */
 interface Group {
   key: string;
-  /** `"key":` — precomputed. */
-  prefix: string;
+  /** False for keys an object inherits (e.g. `constructor`): those are read and written as own properties only. */
+  plain: boolean;
   typename: boolean;
   shape: Shape;
   /** The type in effect where the key first appeared (for messages and __typename). */
@@ -127,14 +126,14 @@ class Compiler {
   ) {}
 
   group(node: FieldNode, key: string, parent: GraphQLCompositeType): Group {
-    const prefix = `${JSON.stringify(key)}:`;
+    const plain = !(key in Object.prototype);
     const name = node.name.value;
-    if (name === '__typename') return { key, prefix, typename: true, shape: { kind: 'leaf', type: this.schema.getType('String') as GraphQLNamedType }, parent, nodes: [node], sub: undefined };
+    if (name === '__typename') return { key, plain, typename: true, shape: { kind: 'leaf', type: this.schema.getType('String') as GraphQLNamedType }, parent, nodes: [node], sub: undefined };
     if (name === '__schema' || name === '__type') throw new UnsupportedOperation('introspection');
     const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
     if (!def) throw new UnsupportedOperation(`unknown field ${parent.name}.${name}`);
     const shape = shapeOf(def.type);
-    const group: Group = { key, prefix, typename: false, shape, parent, nodes: [node], sub: undefined };
+    const group: Group = { key, plain, typename: false, shape, parent, nodes: [node], sub: undefined };
     group.sub = this.list(group.nodes, shape);
     return group;
   }
@@ -159,10 +158,10 @@ export function compileShaper(schema: GraphQLSchema, operation: OperationDefinit
   rootList.groups(undefined, defaults ?? {});
 
   return (input, variables) => {
-    if (!input) return { json: 'null', errors: [] };
+    if (!input) return { data: null, errors: [] };
     const run = new Run(schema, defaults ? { ...defaults, ...variables } : variables);
-    const json = run.object(rootList, input, []);
-    return { json: json ?? 'null', errors: run.errors };
+    const data = run.object(rootList, input, []);
+    return { data: data ?? null, errors: run.errors };
   };
 }
 
@@ -179,43 +178,44 @@ class Run {
     private readonly variables: Readonly<Record<string, unknown>>,
   ) {}
 
-  /** The JSON of one object, or undefined when a null must bubble up to its parent. */
-  object(list: SelectionList, input: Record<string, unknown>, path: Array<string | number>): string | undefined {
+  /** One shaped object, or undefined when a null must bubble up to its parent. */
+  object(list: SelectionList, input: Record<string, unknown>, path: Array<string | number>): Record<string, unknown> | undefined {
     const typename = input.__typename;
     const groups = list.groups(typeof typename === 'string' && typename ? typename : undefined, this.variables);
-    let out = '{';
+    const out: Record<string, unknown> = {};
     for (let i = 0; i < groups.length; i++) {
       const group = groups[i] as Group;
       const key = group.key;
-      const effective = group.parent;
-      if (i > 0) out += ',';
+      const own = group.plain ? input[key] : hasOwn.call(input, key) ? input[key] : undefined;
+      let value: unknown;
       if (group.typename) {
-        let value = hasOwn.call(input, key) ? (input[key] ?? null) : null;
-        if (value === null && key !== '__typename') value = input.__typename ?? null;
-        const type = typeof value === 'string' ? (this.schema.getType(value) ?? effective) : effective;
+        let name = own ?? null;
+        if (name === null && key !== '__typename') name = input.__typename ?? null;
+        const type = typeof name === 'string' ? (this.schema.getType(name) ?? group.parent) : group.parent;
         if (!isObjectType(type)) return undefined;
-        out += `${group.prefix}"${type.name}"`;
-        continue;
+        value = type.name;
+      } else {
+        path.push(key);
+        value = this.value(group.shape, own ?? null, group.sub, path, group.parent);
+        path.pop();
+        if (this.invalid) {
+          this.invalid = false;
+          return undefined;
+        }
       }
-      path.push(key);
-      const json = this.value(group.shape, hasOwn.call(input, key) ? (input[key] ?? null) : null, group.sub, path, effective);
-      path.pop();
-      if (this.invalid) {
-        this.invalid = false;
-        return undefined;
-      }
-      out += group.prefix + (json ?? 'null');
+      if (group.plain) out[key] = value;
+      else Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
-    return `${out}}`;
+    return out;
   }
 
-  // Mirrors @apollo/gateway's updateOutputValue; null is returned as undefined, flags say why.
-  private value(shape: Shape, input: unknown, sub: SelectionList | undefined, path: Array<string | number>, parent: GraphQLCompositeType): string | undefined {
+  // Mirrors @apollo/gateway's updateOutputValue; flags report "null must bubble" and "an error was recorded".
+  private value(shape: Shape, input: unknown, sub: SelectionList | undefined, path: Array<string | number>, parent: GraphQLCompositeType): unknown {
     this.invalid = false;
     this.hasErrors = false;
     if (shape.kind === 'nonNull') {
-      const json = this.value(shape.of, input, sub, path, parent);
-      if (json === undefined) {
+      const value = this.value(shape.of, input, sub, path, parent);
+      if (value === null) {
         if (!this.hasErrors) this.errors.push(invalidGraphQL(`Cannot return null for non-nullable ${describe(path, shape.of, parent)}.`, path));
         this.invalid = true;
         this.hasErrors = true;
@@ -223,26 +223,24 @@ class Run {
         this.invalid = false;
         this.hasErrors = false;
       }
-      return json;
+      return value;
     }
-    if (input === null) return undefined;
+    if (input === null) return null;
     if (shape.kind === 'list') {
       if (!Array.isArray(input)) return this.bad(path, shape, parent);
-      let out = '[';
+      const out = new Array<unknown>(input.length);
       let nullify = false;
       let errors = false;
       for (let i = 0; i < input.length; i++) {
         path.push(i);
-        const json = this.value(shape.of, input[i], sub, path, parent);
+        out[i] = this.value(shape.of, input[i], sub, path, parent);
         path.pop();
         nullify ||= this.invalid;
         errors ||= this.hasErrors;
-        if (i > 0) out += ',';
-        out += json ?? 'null';
       }
       this.invalid = false;
       this.hasErrors = errors;
-      return nullify ? undefined : `${out}]`;
+      return nullify ? null : out;
     }
     if (shape.kind === 'composite') {
       if (typeof input !== 'object' || Array.isArray(input)) return this.bad(path, shape, parent);
@@ -253,26 +251,24 @@ class Run {
         if (!found || !isCompositeType(found)) {
           this.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describe(path, shape, parent)}.`, path));
           this.hasErrors = true;
-          return undefined;
+          return null;
         }
       }
-      const json = this.object(sub as SelectionList, object, path);
+      const shaped = this.object(sub as SelectionList, object, path);
       this.invalid = false;
-      this.hasErrors = json === undefined;
-      return json;
+      this.hasErrors = shaped === undefined;
+      return shaped ?? null;
     }
-    if (isValidLeaf(input, shape.type)) {
-      return (typeof input === 'number' && Number.isFinite(input)) || typeof input === 'boolean' ? String(input) : JSON.stringify(input);
-    }
+    if (isValidLeaf(input, shape.type)) return input;
     this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, shape, parent)}.`, path));
     this.hasErrors = true;
-    return undefined;
+    return null;
   }
 
-  private bad(path: Array<string | number>, shape: Shape, parent: GraphQLCompositeType): undefined {
+  private bad(path: Array<string | number>, shape: Shape, parent: GraphQLCompositeType): null {
     this.errors.push(invalidGraphQL(`Invalid value found for ${describe(path, shape, parent)}.`, path));
     this.hasErrors = true;
-    return undefined;
+    return null;
   }
 }
 
