@@ -194,9 +194,11 @@ function hydratedPaths(path: Path, root: Data): Path[] {
 }
 
 // executeSelectionSet of @apollo/gateway: picks the `requires` selection out of an entity for its representation.
+// An inline fragment whose fields are missing adds nothing (and so, without __typename, the entity is skipped).
 function select(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
-  const result: Data = Object.create(null);
+  // A plain object (fast to build and serialize): its keys are schema field names, never `__proto__`.
+  const result: Data = {};
   for (const selection of selections) {
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias ?? selection.name;
