@@ -12,10 +12,12 @@ export interface OverrideLabels {
 
 const LABEL = /overrideLabel:\s*"([^"]+)"/g;
 const PERCENT = /^percent\((\d+(?:\.\d+)?)\)$/;
+// The common case (no labels): one shared answer, nothing allocated per request.
+const NO_LABELS = Object.freeze({ conditions: undefined, key: '' });
 
 export function overrideLabelsOf(supergraphSdl: string, configured: Readonly<Record<string, boolean>>): OverrideLabels {
   const labels = [...new Set([...supergraphSdl.matchAll(LABEL)].map((m) => m[1] as string))].sort();
-  if (labels.length === 0) return { labels, roll: () => ({ conditions: undefined, key: '' }) };
+  if (labels.length === 0) return { labels, roll: () => NO_LABELS };
   return {
     labels,
     roll(random = Math.random) {

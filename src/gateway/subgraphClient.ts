@@ -61,48 +61,26 @@ export class SubgraphClient {
    * gap in its body, cleared as soon as the fetch completes.
    */
   send(body: string): Promise<SubgraphResponse> {
-    // undici's dispatch with a handler: no Readable stream, async iterator or listeners per fetch, just the
-    // chunks, which matters at ten fetches per client request.
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let status = 0;
-      let abort: ((err?: Error) => void) | undefined;
-      let done = false;
-      const finish = (response: SubgraphResponse): void => {
-        if (!done) {
-          done = true;
-          resolve(response);
-        }
-      };
-      this.pool.dispatch(
-        { path: this.path, method: 'POST', headers: REQUEST_HEADERS, body },
-        {
-          onConnect: (abortFetch) => {
-            abort = abortFetch;
-          },
-          onHeaders: (statusCode) => {
-            status = statusCode;
-            return true;
-          },
-          onData: (chunk) => {
-            size += chunk.length;
-            if (size > this.options.maxResponseBytes) {
-              finish(this.failed('SUBGRAPH_RESPONSE_TOO_LARGE'));
-              abort?.(new ResponseTooLarge());
-              return false;
-            }
-            chunks.push(chunk);
-            return true;
-          },
-          onComplete: () => {
-            const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-            finish(this.parse(text, status));
-          },
-          onError: (err) => finish(this.failure(err)),
-        },
-      );
-    });
+    return new Promise((resolve) => this.pool.dispatch({ path: this.path, method: 'POST', headers: REQUEST_HEADERS, body }, new ResponseCollector(this, resolve)));
+  }
+
+  /** @internal the collector's way back: a finished body, or a failure. */
+  complete(text: string, status: number): SubgraphResponse {
+    return this.parse(text, status);
+  }
+
+  /** @internal */
+  tooLarge(): SubgraphResponse {
+    return this.failed('SUBGRAPH_RESPONSE_TOO_LARGE');
+  }
+
+  /** @internal */
+  error(err: unknown): SubgraphResponse {
+    return this.failure(err);
+  }
+
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes;
   }
 
   private parse(text: string, status: number): SubgraphResponse {
@@ -142,6 +120,58 @@ export class SubgraphClient {
 }
 
 class ResponseTooLarge extends Error {}
+
+/**
+ * undici dispatch handler for one fetch: collects the body chunks (bounded) and resolves once. A class rather
+ * than closures, and no Readable stream or async iterator per fetch, which matters at ten fetches a request.
+ */
+class ResponseCollector {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private status = 0;
+  private abort: ((err?: Error) => void) | undefined;
+  private done = false;
+
+  constructor(
+    private readonly client: SubgraphClient,
+    private readonly resolve: (response: SubgraphResponse) => void,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.client.maxResponseBytes) {
+      this.finish(this.client.tooLarge());
+      this.abort?.(new ResponseTooLarge());
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const text = this.chunks.length === 1 ? (this.chunks[0] as Buffer).toString('utf8') : Buffer.concat(this.chunks, this.size).toString('utf8');
+    this.finish(this.client.complete(text, this.status));
+  }
+
+  onError(err: Error): void {
+    this.finish(this.client.error(err));
+  }
+
+  private finish(response: SubgraphResponse): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve(response);
+  }
+}
 
 // One shared header list for every subgraph request (undici accepts a flat array; no per-request object).
 const REQUEST_HEADERS = ['content-type', 'application/json', 'accept', 'application/graphql-response+json, application/json'];
