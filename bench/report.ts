@@ -58,6 +58,8 @@ export interface BenchReport {
     readonly warmupSec: number;
     readonly durationSec: number;
     readonly quick: boolean;
+    /** False: repeated identical subgraph requests were answered from a memo of the real first answer. */
+    readonly realSubgraphs: boolean;
     readonly junctionCli: string;
   };
   readonly workloads: readonly WorkloadResult[];
@@ -86,6 +88,9 @@ export function formatHeader(environment: BenchReport['environment'], settings: 
     `connections: ${settings.connections} (closed loop), warm-up: ${settings.warmupSec} s (not measured), measured: ${settings.durationSec} s${settings.quick ? ' (--quick)' : ''}`,
     `junction: ${settings.junctionCli}`,
     'gateways run one at a time, each in its own process (NODE_ENV=production); subgraphs run in a separate process',
+    settings.realSubgraphs
+      ? 'subgraphs: every request executed by the Node subgraphs (--real-subgraphs)'
+      : 'subgraphs: repeated identical requests answered from a memo of the real first answer (--real-subgraphs to turn off)',
   ].join('\n');
 }
 

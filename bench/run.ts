@@ -45,6 +45,8 @@ Options:
   --warmup <s>          unmeasured load before the measured window, same run (default 3)
   --connections <n>     concurrent connections, closed loop (default 32)
   --quick               smoke check: 2 s measured, 1 s warm-up (explicit --duration/--warmup win)
+  --real-subgraphs      every subgraph request reaches the Node subgraphs (default: repeated identical
+                        requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
   --output <file>       JSON results (default bench/results/latest.json)
   -h, --help            show this help`;
@@ -54,6 +56,7 @@ interface Settings {
   readonly warmupSec: number;
   readonly connections: number;
   readonly quick: boolean;
+  readonly realSubgraphs: boolean;
   readonly junctionCli: string;
   readonly output: string;
 }
@@ -70,6 +73,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
         warmup: { type: 'string' },
         connections: { type: 'string' },
         quick: { type: 'boolean', default: false },
+        'real-subgraphs': { type: 'boolean', default: false },
         'junction-cli': { type: 'string' },
         output: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -95,6 +99,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
       warmupSec,
       connections,
       quick,
+      realSubgraphs: values['real-subgraphs'] === true,
       junctionCli: resolve(values['junction-cli'] ?? join(ROOT, 'dist', 'src', 'cli', 'index.js')),
       output: resolve(values.output ?? join(ROOT, 'bench', 'results', 'latest.json')),
     },
@@ -375,6 +380,7 @@ async function run(settings: Settings): Promise<void> {
     warmupSec: settings.warmupSec,
     durationSec: settings.durationSec,
     quick: settings.quick,
+    realSubgraphs: settings.realSubgraphs,
     junctionCli: relative(ROOT, settings.junctionCli) || settings.junctionCli,
   };
   console.log(formatHeader(environment, reportSettings));
@@ -382,7 +388,10 @@ async function run(settings: Settings): Promise<void> {
 
   progress('starting subgraphs…');
   // Production mode for the subgraphs too: less per-request overhead, same for both gateways.
-  const { child: subgraphsChild, subgraphs } = await startSubgraphsProcess(join(DIST_BENCH, 'subgraphsProcess.js'), childEnv({ NODE_ENV: 'production' }));
+  const { child: subgraphsChild, subgraphs } = await startSubgraphsProcess(
+    join(DIST_BENCH, 'subgraphsProcess.js'),
+    childEnv({ NODE_ENV: 'production', BENCH_SUBGRAPH_MEMO: settings.realSubgraphs ? '0' : '1' }),
+  );
   subgraphsPid = subgraphsChild.pid;
   progress(`  ${subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   const supergraphSdl = await composeSupergraph(subgraphs);

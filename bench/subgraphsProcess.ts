@@ -2,6 +2,7 @@
 // and reports their URLs to the parent over IPC. The subgraphs module turns Apollo telemetry off
 // before @apollo/server loads (and the parent sets APOLLO_TELEMETRY_DISABLED too).
 import { startSubgraph, SUBGRAPH_NAMES, type RunningSubgraph } from '../subgraphs';
+import { startMemoProxy } from './memoProxy';
 import type { SubgraphsMessage } from './processes';
 
 async function main(): Promise<void> {
@@ -10,10 +11,12 @@ async function main(): Promise<void> {
     console.error('bench/subgraphsProcess must be started by the benchmark (it reports over IPC).');
     process.exit(2);
   }
-  const started: RunningSubgraph[] = [];
+  const started: Array<Pick<RunningSubgraph, 'stop'>> = [];
+  const endpoints: Array<{ name: string; url: string }> = [];
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(started.map((s) => s.stop()));
   };
+  const memo = process.env.BENCH_SUBGRAPH_MEMO === '1';
   // Exit when the parent says so (SIGTERM) or disappears (IPC closes), so a crashed or
   // Ctrl-C'd harness never leaves subgraphs holding ports.
   const exit = (code: number) => () => void stopAll().finally(() => process.exit(code));
@@ -22,14 +25,24 @@ async function main(): Promise<void> {
   process.once('disconnect', exit(0));
 
   try {
-    for (const name of SUBGRAPH_NAMES) started.push(await startSubgraph(name, { port: 0, host: '127.0.0.1' }));
+    for (const name of SUBGRAPH_NAMES) {
+      const subgraph = await startSubgraph(name, { port: 0, host: '127.0.0.1' });
+      started.push(subgraph);
+      if (!memo) {
+        endpoints.push({ name, url: subgraph.url });
+        continue;
+      }
+      const proxy = await startMemoProxy(subgraph.url);
+      started.push(proxy);
+      endpoints.push({ name, url: proxy.url });
+    }
   } catch (error) {
     const message: SubgraphsMessage = { type: 'error', message: error instanceof Error ? error.message : String(error) };
     send(message);
     await stopAll();
     process.exit(1);
   }
-  const message: SubgraphsMessage = { type: 'ready', subgraphs: started.map((s) => ({ name: s.name, url: s.url })) };
+  const message: SubgraphsMessage = { type: 'ready', subgraphs: endpoints };
   send(message);
   // The listening servers keep the process alive until one of the handlers above ends it.
 }

@@ -1,4 +1,7 @@
-import { buildOperationContext, executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
+// Deep imports: the package root also loads ApolloGateway's HTTP stack and managers, which Junction never uses.
+import type { GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
+import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
+import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { junctionError } from '../errors';

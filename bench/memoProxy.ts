@@ -1,0 +1,63 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+
+/** Most distinct request bodies remembered per subgraph (the distinct-operations run stays within it). */
+const MAX_ENTRIES = 50_000;
+
+interface Memo {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/**
+ * A front for one sample subgraph that answers a request body it has seen before with the bytes the real
+ * subgraph gave the first time. The benchmark measures gateways: with Node subgraphs on a 2-core machine,
+ * the subgraphs' own CPU would otherwise cap both gateways' throughput and latency (as fast subgraphs, e.g.
+ * the Rust ones in The Guild's benchmark, would not). Both gateways get the same front; the first answer to
+ * every request is the real subgraph's. `--real-subgraphs` turns it off.
+ */
+export async function startMemoProxy(targetUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const target = new URL(targetUrl);
+  const pool = new Pool(target.origin, { connections: 64 });
+  const memo = new Map<string, Memo>();
+  const server = createServer(async (req, res) => {
+    try {
+      const body = await readAll(req);
+      const key = `${req.method ?? 'GET'} ${req.url ?? ''} ${body}`;
+      let hit = memo.get(key);
+      if (!hit) {
+        const upstream = await pool.request({
+          path: target.pathname + (req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''),
+          method: (req.method ?? 'GET') as 'GET' | 'POST',
+          headers: { 'content-type': String(req.headers['content-type'] ?? 'application/json'), accept: String(req.headers.accept ?? 'application/json') },
+          body: req.method === 'POST' ? body : undefined,
+        });
+        hit = { status: upstream.statusCode, contentType: String(upstream.headers['content-type'] ?? 'application/json'), body: Buffer.from(await upstream.body.arrayBuffer()) };
+        if (hit.status === 200 && memo.size < MAX_ENTRIES) memo.set(key, hit);
+      }
+      res.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': hit.body.length });
+      res.end(hit.body);
+    } catch {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end('{"errors":[{"message":"memo proxy: subgraph unreachable"}]}');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
+    },
+  };
+}
+
+async function readAll(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
