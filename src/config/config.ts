@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { configSchema, SUBGRAPH_DEFAULTS } from './schema';
+import { LIMITS, type Limit, type LimitName, type LimitsConfig } from '../security';
+import { configSchema, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
 import { parseYamlWith, type Validated } from './yamlDocument';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -9,7 +10,9 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface JunctionConfig {
   readonly production: boolean;
   readonly server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; requestTimeoutMs: number; workers: number };
-  readonly graphql: { landingPage: boolean; introspection: boolean };
+  readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
+  readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number } };
+  readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
   readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>> };
   readonly subgraphs: {
     all: { timeoutMs: number; maxResponseBytes: number; maxConnections: number };
@@ -68,7 +71,13 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   const config: JunctionConfig = {
     production,
     server: { ...raw.server, port, host, workers },
-    graphql: { landingPage: raw.graphql.landingPage ?? !production, introspection: raw.graphql.introspection ?? !production },
+    graphql: {
+      landingPage: raw.graphql.landingPage ?? !production,
+      introspection: raw.graphql.introspection ?? !production,
+      suggestions: raw.graphql.suggestions ?? env.NODE_ENV === 'development',
+    },
+    limits: resolveLimits(raw.limits),
+    cost: { ...raw.cost, expose: raw.cost.expose ?? !production },
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
     execution: raw.execution,
@@ -77,6 +86,15 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     env,
   };
   return { ok: true, value: deepFreeze(config) };
+}
+
+function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
+  const resolved: Partial<Record<LimitName, Limit>> = {};
+  for (const name of Object.keys(LIMITS) as LimitName[]) {
+    const value = raw[name];
+    resolved[name] = typeof value === 'number' ? { max: value, mode: raw.mode } : { max: value.max, mode: value.mode ?? raw.mode };
+  }
+  return { ...(resolved as LimitsConfig), batching: raw.batching };
 }
 
 function envInt(env: Environment, name: string, problems: string[]): number | undefined {

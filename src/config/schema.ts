@@ -15,6 +15,23 @@ const subgraphTransport = z
   })
   .strict();
 
+const mode = z.enum(['enforce', 'measure']);
+/** A limit is a number (mode from `limits.mode`) or `{ max, mode }`. */
+const limit = (fallback: number) =>
+  z.union([z.number().int().positive(), z.object({ max: z.number().int().positive(), mode: mode.optional() }).strict()]).default(fallback);
+
+/** Secure defaults: generous for real clients (Sandbox's introspection query, the benchmark query), tight for attacks. */
+export const LIMIT_DEFAULTS = {
+  maxTokens: 5000,
+  maxDepth: 20,
+  maxHeight: 200,
+  maxAliases: 30,
+  maxRootFields: 20,
+  maxDirectives: 50,
+  maxSelections: 5000,
+  maxIntrospectionDepth: 20,
+} as const;
+
 export const SUBGRAPH_DEFAULTS = { timeoutMs: 30_000, maxResponseBytes: 32 * 1024 * 1024, maxConnections: 128 } as const;
 
 export const configSchema = z
@@ -40,6 +57,8 @@ export const configSchema = z
         landingPage: z.boolean().optional(),
         /** Schema introspection. Default: on outside production. */
         introspection: z.boolean().optional(),
+        /** "Did you mean …" suggestions in errors. Default: only when NODE_ENV=development. */
+        suggestions: z.boolean().optional(),
       })
       .strict()
       .default({}),
@@ -51,6 +70,42 @@ export const configSchema = z
         cacheMaxEntries: z.number().int().positive().default(2000),
         /** Progressive-override labels (other than percent(N)) to treat as active. */
         overrideLabels: z.record(z.boolean()).default({}),
+      })
+      .strict()
+      .default({}),
+    limits: z
+      .object({
+        /** `enforce` rejects an operation over a limit (400, before any subgraph is called); `measure` only logs. */
+        mode: mode.default('enforce'),
+        maxTokens: limit(LIMIT_DEFAULTS.maxTokens),
+        maxDepth: limit(LIMIT_DEFAULTS.maxDepth),
+        maxHeight: limit(LIMIT_DEFAULTS.maxHeight),
+        maxAliases: limit(LIMIT_DEFAULTS.maxAliases),
+        maxRootFields: limit(LIMIT_DEFAULTS.maxRootFields),
+        maxDirectives: limit(LIMIT_DEFAULTS.maxDirectives),
+        maxSelections: limit(LIMIT_DEFAULTS.maxSelections),
+        maxIntrospectionDepth: limit(LIMIT_DEFAULTS.maxIntrospectionDepth),
+        batching: z
+          .object({
+            /** Array bodies (several operations in one request); each operation is checked on its own. */
+            enabled: z.boolean().default(false),
+            maxSize: z.number().int().positive().max(1000).default(10),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    cost: z
+      .object({
+        /** Static @cost/@listSize demand control: `enforce`, `measure` (log only) or `off`. */
+        mode: z.enum(['enforce', 'measure', 'off']).default('enforce'),
+        /** Largest estimated cost accepted (COST_ESTIMATED_TOO_EXPENSIVE above it). */
+        max: z.number().int().positive().default(10_000),
+        /** Size assumed for a list without a slicing argument or @listSize(assumedSize). */
+        defaultListSize: z.number().int().positive().default(10),
+        /** Answer `extensions.cost` ({ estimated, actual, max }) when the request has `Junction-Expose-Cost: true`. */
+        expose: z.boolean().optional(),
       })
       .strict()
       .default({}),

@@ -3,7 +3,7 @@ import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import type { PreparedOperation } from './execution';
-import { PlanCache } from './planCache';
+import { LruMap } from '../cache';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
 import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
 import type { SubgraphClient } from './subgraphClient';
@@ -21,7 +21,7 @@ export interface SupergraphState {
   readonly apiSchema: Schema;
   readonly supergraphSchema: GraphQLSchema;
   readonly planner: QueryPlanner;
-  readonly plans: PlanCache<PreparedOperation>;
+  readonly plans: LruMap<PreparedOperation>;
   readonly override: OverrideLabels;
   /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
   readonly requiresConflicts: RequiresConflicts;
@@ -56,7 +56,7 @@ export function buildSupergraphState(
     apiSchema,
     supergraphSchema,
     planner: new QueryPlanner(supergraph),
-    plans: new PlanCache(options.planCacheMaxEntries),
+    plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     requiresConflicts: requiresConflictsOf(supergraphSchema),
     subgraphs,

@@ -4,13 +4,14 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { JunctionConfig } from '../config';
 import type { JunctionGateway } from '../gateway';
 import { apolloLogger, type Logger } from '../observability';
+import type { RequestLimits } from '../security';
 import { createErrorFormatter } from './formatError';
 
 /**
- * Apollo Server over Junction's gateway. Plugin order: the landing page is the only plugin so far; later
- * request-path plugins (limits, auth, caching) go before execution-affecting ones, as ARCHITECTURE.md lists.
+ * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
+ * limits first (before parsing, so an attack document is never parsed or validated), then the landing page.
  */
-export function createApolloServer(gateway: JunctionGateway, config: JunctionConfig, logger: Logger): ApolloServer {
+export function createApolloServer(gateway: JunctionGateway, config: JunctionConfig, logger: Logger, limits: RequestLimits): ApolloServer {
   return new ApolloServer({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
@@ -19,8 +20,12 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
     csrfPrevention: true,
     // Junction owns the process lifecycle (graceful drain in server/junction.ts), not Apollo Server.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({ production: config.production, logger }),
+    formatError: createErrorFormatter({ suggestions: config.graphql.suggestions, logger }),
+    allowBatchedHttpRequests: config.limits.batching.enabled,
+    // At most 100 validation errors per response: graphql-js stops at maxErrors and adds one "aborted" error.
+    validationOptions: { maxErrors: 99 },
     plugins: [
+      limits.plugin,
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

@@ -1,4 +1,5 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ERROR_CODES } from '../errors';
 import type { Logger } from '../observability';
 
 const INTERNAL_MESSAGE = 'Internal server error';
@@ -9,22 +10,35 @@ const PRIVATE_EXTENSIONS = ['stacktrace', 'exception', 'http', 'response'];
 /**
  * The one place errors are shaped for clients. Errors without a known code are internal: the client gets a
  * generic message, the log gets the original. Stack traces and subgraph internals never leave; schema
- * suggestions ("Did you mean …") are stripped in production, where they would map the schema for an attacker.
+ * suggestions ("Did you mean …") are stripped unless enabled (development), since they map the schema for an
+ * attacker. Apollo Server files every validation-rule error under GRAPHQL_VALIDATION_FAILED; the rule's own
+ * code (its `validationErrorCode`, or a Junction code on the original error) is what the client gets.
  */
-export function createErrorFormatter(options: { production: boolean; logger: Logger }) {
+export function createErrorFormatter(options: { suggestions: boolean; logger: Logger }) {
   return (formatted: GraphQLFormattedError, original: unknown): GraphQLFormattedError => {
     try {
-      const code = formatted.extensions?.code;
+      const code = specificCode(formatted, original);
       if (typeof code !== 'string' || code === 'INTERNAL_SERVER_ERROR') {
         options.logger.error({ err: original }, 'internal error while executing an operation');
         return { message: INTERNAL_MESSAGE, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       }
-      const extensions = { ...formatted.extensions };
+      const extensions: Record<string, unknown> = { ...formatted.extensions, code };
       for (const key of PRIVATE_EXTENSIONS) delete extensions[key];
-      const message = options.production ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+      delete extensions.validationErrorCode;
+      const message = options.suggestions ? formatted.message : formatted.message.replace(SUGGESTION, '');
       return { ...formatted, message, extensions };
     } catch {
       return { message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
   };
+}
+
+function specificCode(formatted: GraphQLFormattedError, original: unknown): unknown {
+  const code = formatted.extensions?.code;
+  if (code !== 'GRAPHQL_VALIDATION_FAILED') return code;
+  const hinted = formatted.extensions?.validationErrorCode;
+  if (typeof hinted === 'string' && hinted in ERROR_CODES) return hinted;
+  const inner = original instanceof GraphQLError ? original.originalError : undefined;
+  const innerCode = inner instanceof GraphQLError ? inner.extensions.code : undefined;
+  return typeof innerCode === 'string' && innerCode in ERROR_CODES ? innerCode : code;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
 import { BodyTooLarge, readBody } from './readBody';
@@ -11,7 +12,12 @@ export async function handleGraphQL(
   apollo: ApolloServer,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { maxBodyBytes: number; logger: Logger },
+  options: {
+    maxBodyBytes: number;
+    logger: Logger;
+    batching: { enabled: boolean; maxSize: number };
+    preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
+  },
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -34,6 +40,13 @@ export async function handleGraphQL(
       } catch {
         return sendJson(res, 400, errorBody('BAD_REQUEST', 'The request body is not valid JSON.'));
       }
+      // Batches multiply the work of one request: off unless configured, and bounded when on.
+      if (Array.isArray(body)) {
+        if (!options.batching.enabled) return sendJson(res, 400, errorBody('BATCHING_DISABLED', 'Batched operations (an array body) are not accepted.'));
+        if (body.length > options.batching.maxSize) {
+          return sendJson(res, 400, errorBody('BATCH_LIMIT_EXCEEDED', `A batch may hold at most ${options.batching.maxSize} operations (got ${body.length}).`));
+        }
+      }
     } else {
       // Other content types reach Apollo Server as text: its CSRF rule and content-type checks answer them.
       body = text;
@@ -41,6 +54,8 @@ export async function handleGraphQL(
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  const refusal = method === 'GET' ? preflightSearch(url, q, options.preflight) : preflightBody(body, options.preflight);
+  if (refusal) return sendJson(res, 400, JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] }));
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: q >= 0 ? url.slice(q) : '', body },
     context: async () => ({}),
@@ -53,6 +68,25 @@ export async function handleGraphQL(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+type Preflight = (source: string, operationName: string | undefined) => GraphQLError | undefined;
+
+function preflightBody(body: unknown, preflight: Preflight): GraphQLError | undefined {
+  for (const op of Array.isArray(body) ? body : [body]) {
+    const { query, operationName } = (op ?? {}) as { query?: unknown; operationName?: unknown };
+    if (typeof query !== 'string') continue;
+    const refusal = preflight(query, typeof operationName === 'string' ? operationName : undefined);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
+function preflightSearch(url: string, q: number, preflight: Preflight): GraphQLError | undefined {
+  if (q < 0) return undefined;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const query = params.get('query');
+  return query === null ? undefined : preflight(query, params.get('operationName') ?? undefined);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string, closeConnection = false): void {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
 import { handleGraphQL, sendJson } from './graphqlRoute';
@@ -7,6 +8,9 @@ import { handleGraphQL, sendJson } from './graphqlRoute';
 export interface HttpServerOptions {
   maxBodyBytes: number;
   requestTimeoutMs: number;
+  batching: { enabled: boolean; maxSize: number };
+  /** Request limits checked before Apollo Server parses anything (see security/requestLimitsPlugin.ts). */
+  preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
   apollo: () => ApolloServer | undefined;

@@ -4,6 +4,7 @@ import { loadSupergraph, watchSupergraph, type SupergraphResult, type Supergraph
 import type { JunctionConfig } from '../config';
 import { JunctionGateway } from '../gateway';
 import { createLogger, type Logger } from '../observability';
+import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
 import { createHttpServer } from './httpServer';
 
@@ -41,9 +42,12 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   let signalReady!: () => void;
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
 
+  const limits = createRequestLimits({ limits: config.limits, logger });
   const http = createHttpServer({
+    preflight: limits.preflight,
     maxBodyBytes: config.server.maxBodyBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
+    batching: config.limits.batching,
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
@@ -57,7 +61,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     }
     if (outcome.changed) logger.info({ source, supergraph: outcome.id }, 'supergraph activated');
     if (!apolloStarting) {
-      const server = createApolloServer(gateway, config, logger);
+      const server = createApolloServer(gateway, config, logger, limits);
       apolloStarting = server.start().then(() => {
         apollo = server;
         signalReady();

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     if (!result.ok) return;
     expect(result.value.server).toEqual({ host: '0.0.0.0', port: 4000, maxBodyBytes: 1048576, shutdownGraceMs: 10000, requestTimeoutMs: 60000, workers: 1 });
     expect(result.value.queryPlan.expose).toBe(true);
-    expect(result.value.graphql).toEqual({ landingPage: true, introspection: true });
+    expect(result.value.graphql).toEqual({ landingPage: true, introspection: true, suggestions: false });
     expect(Object.isFrozen(result.value.server)).toBe(true);
   });
 

@@ -1,8 +1,8 @@
 /**
- * A bounded least-recently-used map for query plans. A stream of distinct operations (or an attacker
- * generating them) evicts old plans instead of growing memory without limit.
+ * A bounded least-recently-used map (plans, limit verdicts, …). A stream of distinct operations (or an attacker
+ * generating them) evicts old entries instead of growing memory without limit.
  */
-export class PlanCache<V> {
+export class LruMap<V> {
   private readonly entries = new Map<string, V>();
 
   constructor(private readonly maxEntries: number) {}

@@ -1,8 +1,8 @@
-import { PlanCache } from '../../../src/gateway/planCache';
+import { LruMap } from '../../../src/cache';
 
-describe('PlanCache', () => {
+describe('LruMap', () => {
   it('never holds more than maxEntries and evicts the least recently used', () => {
-    const cache = new PlanCache<number>(3);
+    const cache = new LruMap<number>(3);
     cache.set('a', 1);
     cache.set('b', 2);
     cache.set('c', 3);
