@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { loadSupergraph } from '../composition';
-import { readEnvironment } from '../config';
+import { loadConfig, readEnvironment } from '../config';
+import { explainLimits, formatLimitStatuses } from '../security';
 import { planExtensions, planOperation } from '../gateway';
 import { parse } from './args';
 import { UsageError } from './usage';
 
-/** `junction plan <operation.graphql> --supergraph <file>`: prints the query plan offline (exit 1 if none). */
+/**
+ * `junction plan <operation.graphql> --supergraph <file> [--config gateway.yaml]`: prints the query plan offline
+ * and where the operation stands against every request limit; exit 1 if it has no plan or would be refused.
+ */
 export async function planCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { supergraph: { type: 'string' }, 'operation-name': { type: 'string' }, format: { type: 'string', default: 'text' } },
+    { supergraph: { type: 'string' }, config: { type: 'string' }, 'operation-name': { type: 'string' }, format: { type: 'string', default: 'text' } },
     true,
   );
   const file = positionals[0];
@@ -33,7 +37,20 @@ export async function planCommand(argv: string[]): Promise<number> {
     console.error(`${file}: no plan:\n${planned.errors.map((e) => `  - ${e}`).join('\n')}`);
     return 1;
   }
-  if (values.format === 'json') console.log(JSON.stringify(planExtensions(planned.plan, { router: 'true' }).apolloQueryPlan, null, 2));
-  else console.log(planned.text);
-  return 0;
+  // The limits (and their maxima from --config, else the defaults) the operation is at or over.
+  const config = loadConfig({ file: values.config });
+  if (!config.ok) {
+    console.error(`Invalid configuration:\n${config.problems.map((p) => `  - ${p}`).join('\n')}`);
+    return 1;
+  }
+  const limits = explainLimits(config.value.limits, operation, values['operation-name']) ?? [];
+  const refused = limits.filter((s) => s.status === 'over' && s.mode === 'enforce');
+  if (values.format === 'json') {
+    console.log(JSON.stringify({ ...(planExtensions(planned.plan, { router: 'true' }).apolloQueryPlan as object), limits }, null, 2));
+  } else {
+    console.log(planned.text);
+    console.log(`\nLimits (value / max):\n${formatLimitStatuses(limits)}`);
+    if (refused.length > 0) console.log(`\nThe gateway would refuse this operation: ${refused.map((s) => s.code).join(', ')}.`);
+  }
+  return refused.length > 0 ? 1 : 0;
 }

@@ -2,3 +2,4 @@ export { createRequestLimits, limitStatusesOf, PARSER_NESTING_CEILING, type Requ
 export { LIMITS, limitStatuses, limitMessage, type LimitsConfig, type LimitStatus, type Limit, type LimitName, type LimitMode } from './limits/checkLimits';
 export { measureOperation, type OperationMeasures } from './limits/measureOperation';
 export { lexicalScan } from './limits/lexicalScan';
+export { explainLimits, formatLimitStatuses } from './explain';

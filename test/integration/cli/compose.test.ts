@@ -84,6 +84,15 @@ describe('junction plan', () => {
     expect(out.object).toMatchObject({ kind: 'QueryPlan', node: { kind: 'Fetch', serviceName: 'accounts' } });
   });
 
+  it('reports where the operation stands against the limits, and exits 1 when the gateway would refuse it', async () => {
+    const dir = project({ 'op.graphql': '{ a: topProducts { name } b: topProducts { name } }', 'gateway.yaml': 'limits:\n  maxAliases: 1\n' });
+    const res = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml'), '--config', join(dir, 'gateway.yaml')]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/maxAliases\s+2 \/ 1\s+over/);
+    expect(res.stdout).toMatch(/maxDepth\s+2 \/ 20\s+ok/);
+    expect(res.stdout).toContain('The gateway would refuse this operation: MAX_ALIASES_LIMIT.');
+  });
+
   it('fails with the validation errors of an operation the schema does not have', async () => {
     const dir = project({ 'op.graphql': '{ topProducts { nope } }' });
     const res = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml')]);
