@@ -1,4 +1,4 @@
-export { createRequestLimits, limitStatusesOf, PARSER_NESTING_CEILING, type RequestLimits, type RequestLimitsOptions } from './requestLimitsPlugin';
+export { createRequestLimits, isDryRun, limitStatusesOf, PARSER_NESTING_CEILING, type RequestLimits, type RequestLimitsOptions } from './requestLimitsPlugin';
 export { LIMITS, limitStatuses, limitMessage, type LimitsConfig, type LimitStatus, type Limit, type LimitName, type LimitMode } from './limits/checkLimits';
 export { measureOperation, type OperationMeasures } from './limits/measureOperation';
 export { lexicalScan } from './limits/lexicalScan';

@@ -18,6 +18,13 @@ export interface RequestLimitsOptions {
   logger: Logger;
   /** Verdicts kept per operation text (LRU). */
   cacheMaxEntries?: number;
+  /** Add `extensions.limits` to `Apollo-Expose-Query-Plan: dry-run` answers (plan exposure is on). */
+  explainOnDryRun: boolean;
+}
+
+/** Whether the request asked for a plan without execution (Apollo Router's dry-run header). */
+export function isDryRun(rc: GraphQLRequestContext<object>): boolean {
+  return rc.request.http?.headers.get('apollo-expose-query-plan')?.trim().toLowerCase() === 'dry-run';
 }
 
 interface Verdict {
@@ -105,6 +112,13 @@ export function createRequestLimits(options: RequestLimitsOptions): RequestLimit
         async didResolveOperation(rc: GraphQLRequestContext<object>) {
           const refusal = refusals.get(rc.request);
           if (refusal) throw refusal;
+        },
+        async willSendResponse(rc) {
+          if (!options.explainOnDryRun || rc.response.body.kind !== 'single' || !isDryRun(rc)) return;
+          const statuses = limitStatusesOf.get(rc.request);
+          if (!statuses) return;
+          const result = rc.response.body.singleResult;
+          result.extensions = { ...result.extensions, limits: statuses };
         },
       };
     },

@@ -42,7 +42,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   let signalReady!: () => void;
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
 
-  const limits = createRequestLimits({ limits: config.limits, logger });
+  const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const http = createHttpServer({
     preflight: limits.preflight,
     maxBodyBytes: config.server.maxBodyBytes,

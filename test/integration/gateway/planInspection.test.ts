@@ -88,6 +88,13 @@ describe('query plan inspection', () => {
     expect(stock.requests).toHaveLength(0);
   });
 
+  it('reports where the operation stands against every limit on dry-run', async () => {
+    const res = await gateway.post(query, undefined, { 'Apollo-Expose-Query-Plan': 'dry-run' });
+    const limits = res.body.extensions?.limits as Array<{ limit: string; value: number; max: number; status: string }>;
+    expect(limits.find((l) => l.limit === 'maxDepth')).toEqual({ limit: 'maxDepth', code: 'MAX_DEPTH_LIMIT', value: 2, max: 20, mode: 'enforce', status: 'ok' });
+    expect(limits.map((l) => l.limit)).toEqual(['maxTokens', 'maxDepth', 'maxHeight', 'maxAliases', 'maxRootFields', 'maxDirectives', 'maxSelections', 'maxIntrospectionDepth']);
+  });
+
   it('merges both dialects into one extensions object', async () => {
     const res = await gateway.post(query, undefined, { 'Apollo-Query-Plan-Experimental': '1', 'Apollo-Expose-Query-Plan': 'true' });
     expect(Object.keys(res.body.extensions ?? {}).sort()).toEqual(['__queryPlanExperimental', 'apolloQueryPlan']);
