@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 import './telemetry';
-import { composeCommand } from './compose';
-import { demoCommand } from './demo';
-import { planCommand } from './plan';
-import { serveCommand } from './serve';
-import { subgraphsCommand } from './subgraphs';
 import { USAGE, UsageError } from './usage';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  serve: serveCommand,
-  compose: composeCommand,
-  plan: planCommand,
-  subgraphs: subgraphsCommand,
-  demo: demoCommand,
+type Command = (argv: string[]) => Promise<number>;
+
+// Each command loads only its own modules: `serve` must not carry the sample subgraphs (or composition) in
+// the gateway's memory just because another command needs them.
+const COMMANDS: Record<string, () => Command> = {
+  serve: () => (require('./serve') as typeof import('./serve')).serveCommand,
+  compose: () => (require('./compose') as typeof import('./compose')).composeCommand,
+  plan: () => (require('./plan') as typeof import('./plan')).planCommand,
+  subgraphs: () => (require('./subgraphs') as typeof import('./subgraphs')).subgraphsCommand,
+  demo: () => (require('./demo') as typeof import('./demo')).demoCommand,
 };
 
 /** The `junction` command. Every failure ends in a message and an exit code, never a stack trace. */
@@ -22,13 +21,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     console.error(`Unknown command "${name}".\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await command(rest);
+    return await load()(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);

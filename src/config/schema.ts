@@ -101,7 +101,7 @@ export const configSchema = z
         /** Static @cost/@listSize demand control: `enforce`, `measure` (log only) or `off`. */
         mode: z.enum(['enforce', 'measure', 'off']).default('enforce'),
         /** Largest estimated cost accepted (COST_ESTIMATED_TOO_EXPENSIVE above it). */
-        max: z.number().int().positive().default(10_000),
+        max: z.number().int().positive().default(50_000),
         /** Size assumed for a list without a slicing argument or @listSize(assumedSize). */
         defaultListSize: z.number().int().positive().default(10),
         /** Answer `extensions.cost` ({ estimated, actual, max }) when the request has `Junction-Expose-Cost: true`. */

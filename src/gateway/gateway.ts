@@ -69,6 +69,11 @@ export class JunctionGateway {
     return { ok: true, id: next.id, changed: true };
   }
 
+  /** The state a client-facing schema belongs to (the active one, or an older one requests still use). */
+  stateFor(apiSchema: GraphQLSchema): SupergraphState | undefined {
+    return this.states.get(apiSchema);
+  }
+
   onSchemaLoadOrUpdate(callback: SchemaListener): () => void {
     this.listeners.add(callback);
     return () => this.listeners.delete(callback);

@@ -3,3 +3,5 @@ export { LIMITS, limitStatuses, limitMessage, type LimitsConfig, type LimitStatu
 export { measureOperation, type OperationMeasures } from './limits/measureOperation';
 export { lexicalScan } from './limits/lexicalScan';
 export { explainLimits, formatLimitStatuses } from './explain';
+export { costPlugin, type CostPluginOptions } from './costPlugin';
+export { costIndexOf, estimateCost, actualCost, type CostIndex, type CostEstimate } from './cost';

@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { JunctionConfig } from '../config';
 import type { JunctionGateway } from '../gateway';
 import { apolloLogger, type Logger } from '../observability';
-import type { RequestLimits } from '../security';
+import { costPlugin, type RequestLimits } from '../security';
 import { createErrorFormatter } from './formatError';
 
 /**
@@ -26,6 +26,13 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
     validationOptions: { maxErrors: 99 },
     plugins: [
       limits.plugin,
+      // Demand control after validation (it needs types), before planning: refused operations are never planned.
+      costPlugin({
+        cost: config.cost,
+        logger,
+        supergraphOf: (apiSchema) => gateway.stateFor(apiSchema)?.supergraphSchema,
+        explainOnDryRun: config.queryPlan.expose,
+      }),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

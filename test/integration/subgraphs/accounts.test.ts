@@ -64,8 +64,8 @@ describe('accounts subgraph over HTTP', () => {
 
   it('publishes its Federation 2 SDL through _service', async () => {
     const sdl = await fetchSdl(accounts.url);
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3"');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
     expect(sdl).toContain('type User @key(fields: "id") { id: ID! name: String username: String }');
-    expect(sdl).toContain('users(first: Int = 10): [User]');
+    expect(sdl).toContain('users(first: Int = 10): [User] @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)');
   });
 });
