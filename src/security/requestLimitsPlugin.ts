@@ -48,6 +48,8 @@ export interface RequestLimits {
    * validates a document before any plugin may refuse it, and a deeply nested one overflows its parser.
    */
   preflight(source: string, operationName: string | undefined): GraphQLError | undefined;
+  /** Operation texts with a cached verdict (bounded by cacheMaxEntries). */
+  cachedOperations(): number;
 }
 
 /**
@@ -57,7 +59,8 @@ export interface RequestLimits {
  * the operation's hash, so a repeated operation costs one map lookup.
  */
 export function createRequestLimits(options: RequestLimitsOptions): RequestLimits {
-  const verdicts = new LruMap<Verdict>(options.cacheMaxEntries ?? 5000);
+  // Keyed by the operation text itself (its hash is computed once per string), then by operation name.
+  const verdicts = new LruMap<Map<string, Verdict>>(options.cacheMaxEntries ?? 5000);
   const { limits, logger } = options;
 
   const judge = (source: string, operationName: string | undefined): Verdict => {
@@ -84,13 +87,11 @@ export function createRequestLimits(options: RequestLimitsOptions): RequestLimit
     return { statuses, ...(over ? { reject: junctionError(over.code, limitMessage(over)) } : {}) };
   };
 
-  const verdictFor = (source: string, operationName: string | undefined, queryHash?: string): Verdict => {
-    const key = `${queryHash ?? source}\u0000${operationName ?? ''}`;
-    let verdict = verdicts.get(key);
-    if (!verdict) {
-      verdict = judge(source, operationName);
-      verdicts.set(key, verdict);
-    }
+  const verdictFor = (source: string, operationName: string | undefined): Verdict => {
+    let byName = verdicts.get(source);
+    if (!byName) verdicts.set(source, (byName = new Map()));
+    let verdict = byName.get(operationName ?? '');
+    if (!verdict) byName.set(operationName ?? '', (verdict = judge(source, operationName)));
     return verdict;
   };
 
@@ -123,5 +124,5 @@ export function createRequestLimits(options: RequestLimitsOptions): RequestLimit
       };
     },
   };
-  return { plugin, preflight: (source, operationName) => verdictFor(source, operationName).reject };
+  return { plugin, preflight: (source, operationName) => verdictFor(source, operationName).reject, cachedOperations: () => verdicts.size };
 }
