@@ -20,11 +20,25 @@ export async function demoCommand(argv: string[]): Promise<number> {
   if (!config) return 1;
 
   const child = spawn(process.execPath, [join(ROOT, 'dist/subgraphs/main.js')], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
   });
   let childExited = false;
   const exited = new Promise<number>((done) => child.once('exit', (code) => ((childExited = true), done(code ?? 0))));
+  // The gateway starts once every subgraph listens, so the first request after "listening" is answered.
+  const subgraphsUp = new Promise<boolean>((resolve) => {
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      seen += (chunk.toString().match(/http:\/\//g) ?? []).length;
+      if (seen >= 4) resolve(true);
+    });
+    void exited.then(() => resolve(false));
+  });
+  if (!(await subgraphsUp)) {
+    console.error('The sample subgraphs did not start (are ports 4001–4004 free?); stopping the demo.');
+    return 1;
+  }
 
   const junction = await startJunction({
     config,
