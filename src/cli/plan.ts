@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadSupergraph } from '../composition';
 import { loadConfig, readEnvironment } from '../config';
-import { explainLimits, formatLimitStatuses } from '../security';
+import { estimateOperationCost, explainLimits, formatLimitStatuses } from '../security';
 import { planExtensions, planOperation } from '../gateway';
 import { parse } from './args';
 import { UsageError } from './usage';
@@ -13,7 +13,13 @@ import { UsageError } from './usage';
 export async function planCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { supergraph: { type: 'string' }, config: { type: 'string' }, 'operation-name': { type: 'string' }, format: { type: 'string', default: 'text' } },
+    {
+      supergraph: { type: 'string' },
+      config: { type: 'string' },
+      'operation-name': { type: 'string' },
+      variables: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+    },
     true,
   );
   const file = positionals[0];
@@ -44,13 +50,26 @@ export async function planCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const limits = explainLimits(config.value.limits, operation, values['operation-name']) ?? [];
-  const refused = limits.filter((s) => s.status === 'over' && s.mode === 'enforce');
+  let variables: Record<string, unknown> = {};
+  try {
+    variables = values.variables ? (JSON.parse(values.variables) as Record<string, unknown>) : {};
+  } catch {
+    throw new UsageError('--variables must be a JSON object');
+  }
+  const cost = estimateOperationCost(supergraph.supergraphSdl, operation, values['operation-name'], variables, config.value.cost);
+  const costRefused = config.value.cost.mode === 'enforce' && (cost.cost > config.value.cost.max || cost.errors.length > 0);
+  const refused = [
+    ...limits.filter((s) => s.status === 'over' && s.mode === 'enforce').map((s) => s.code),
+    ...(costRefused ? [cost.errors[0]?.extensions.code ?? 'COST_ESTIMATED_TOO_EXPENSIVE'] : []),
+  ];
   if (values.format === 'json') {
-    console.log(JSON.stringify({ ...(planExtensions(planned.plan, { router: 'true' }).apolloQueryPlan as object), limits }, null, 2));
+    const costJson = { estimated: cost.cost, max: config.value.cost.max, mode: config.value.cost.mode, errors: cost.errors.map((e) => e.message) };
+    console.log(JSON.stringify({ ...(planExtensions(planned.plan, { router: 'true' }).apolloQueryPlan as object), limits, cost: costJson }, null, 2));
   } else {
     console.log(planned.text);
     console.log(`\nLimits (value / max):\n${formatLimitStatuses(limits)}`);
-    if (refused.length > 0) console.log(`\nThe gateway would refuse this operation: ${refused.map((s) => s.code).join(', ')}.`);
+    console.log(`\nEstimated cost: ${cost.cost} (max ${config.value.cost.max}, ${config.value.cost.mode})${cost.errors.map((e) => `\n  - ${e.message}`).join('')}`);
+    if (refused.length > 0) console.log(`\nThe gateway would refuse this operation: ${refused.join(', ')}.`);
   }
   return refused.length > 0 ? 1 : 0;
 }

@@ -1,4 +1,6 @@
+import { Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
+import { costIndexOf, estimateCost, type CostEstimate } from './cost';
 import type { LimitStatus, LimitsConfig } from './limits/checkLimits';
 import { limitStatuses } from './limits/checkLimits';
 import { lexicalScan } from './limits/lexicalScan';
@@ -21,4 +23,17 @@ export function formatLimitStatuses(statuses: readonly LimitStatus[]): string {
   return statuses
     .map((s) => `  ${s.limit.padEnd(22)} ${String(s.value).padStart(6)} / ${String(s.max).padEnd(6)} ${s.status}${s.status === 'over' && s.mode === 'measure' ? ' (measure mode: logged, not refused)' : ''}`)
     .join('\n');
+}
+
+/** The estimated cost of an operation against a supergraph SDL, as the gateway would compute it. */
+export function estimateOperationCost(
+  supergraphSdl: string,
+  source: string,
+  operationName: string | undefined,
+  variables: Readonly<Record<string, unknown>>,
+  options: { defaultListSize: number },
+): CostEstimate {
+  const supergraph = Supergraph.build(supergraphSdl);
+  const index = costIndexOf(supergraph.schema.toGraphQLJSSchema());
+  return estimateCost(index, supergraph.apiSchema().toGraphQLJSSchema(), parse(source), operationName, variables, options);
 }

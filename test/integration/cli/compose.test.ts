@@ -93,6 +93,17 @@ describe('junction plan', () => {
     expect(res.stdout).toContain('The gateway would refuse this operation: MAX_ALIASES_LIMIT.');
   });
 
+  it('reports the estimated cost, with variables, and refuses what demand control would', async () => {
+    const dir = project({ 'op.graphql': 'query Top($n: Int) { topProducts(first: $n) { name reviews { body } } }' });
+    const ok = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml'), '--variables', '{"n": 3}']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Estimated cost: 33 (max 50000, enforce)');
+    const big = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml'), '--variables', '{"n": 100000}']);
+    expect(big.code).toBe(1);
+    expect(big.stdout).toContain('Estimated cost: 1100000 (max 50000, enforce)');
+    expect(big.stdout).toContain('The gateway would refuse this operation: COST_ESTIMATED_TOO_EXPENSIVE.');
+  });
+
   it('fails with the validation errors of an operation the schema does not have', async () => {
     const dir = project({ 'op.graphql': '{ topProducts { nope } }' });
     const res = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml')]);
