@@ -39,7 +39,3 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-
-export function httpStatusOf(code: string): number | undefined {
-  return (ERROR_CODES as Record<string, { status: number }>)[code]?.status;
-}

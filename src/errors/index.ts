@@ -1,2 +1,2 @@
-export { ERROR_CODES, httpStatusOf, type ErrorCode } from './codes';
+export { ERROR_CODES, type ErrorCode } from './codes';
 export { junctionError, errorBody } from './junctionError';
