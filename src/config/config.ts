@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { LIMITS, type Limit, type LimitName, type LimitsConfig } from '../security';
 import { configSchema, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
@@ -19,6 +20,12 @@ export interface JunctionConfig {
     byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
   };
   readonly execution: { executor: 'junction' | 'apollo' };
+  readonly auth: Omit<RawConfig['auth'], 'devKey'> & {
+    /** Accept `junction token` tokens (never in production). */
+    devKey: boolean;
+    /** Where the development key lives (the package's `.junction/`, kept out of git). */
+    devKeyDir: string;
+  };
   readonly supergraph: { watch: boolean };
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
@@ -64,6 +71,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   const level = env.LOG_LEVEL ?? raw.logging.level;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) problems.push(`LOG_LEVEL: unknown level "${level}"`);
   if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
+  if (env.NODE_ENV === 'production' && raw.auth.devKey === true) problems.push('auth.devKey: the development key is refused in production');
   if (problems.length > 0) return { ok: false, problems };
 
   const production = env.NODE_ENV === 'production';
@@ -81,6 +89,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
     execution: raw.execution,
+    auth: { ...raw.auth, devKey: !production && (raw.auth.devKey ?? true), devKeyDir: join(packageRoot(), '.junction') },
     supergraph: raw.supergraph,
     logging: { level },
     env,
@@ -95,6 +104,16 @@ function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
     resolved[name] = typeof value === 'number' ? { max: value, mode: raw.mode } : { max: value.max, mode: value.mode ?? raw.mode };
   }
   return { ...(resolved as LimitsConfig), batching: raw.batching };
+}
+
+// The folder holding Junction's package.json, whether running from src/ (tests) or dist/src/ (built).
+function packageRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
 }
 
 function envInt(env: Environment, name: string, problems: string[]): number | undefined {

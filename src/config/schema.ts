@@ -109,6 +109,31 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    auth: z
+      .object({
+        /** Where the token is read: header (with prefix), else this cookie. */
+        header: z.string().min(1).default('authorization'),
+        prefix: z.string().default('Bearer '),
+        cookie: z.string().min(1).optional(),
+        /** A request without a token is refused (401) instead of anonymous. */
+        require: z.boolean().default(false),
+        issuer: z.union([z.string(), z.array(z.string())]).optional(),
+        audience: z.union([z.string(), z.array(z.string())]).optional(),
+        /** Allowlist: a token signed with any other algorithm (or `none`) is refused. */
+        algorithms: z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512'])).min(1).default(['RS256', 'ES256', 'EdDSA']),
+        clockToleranceSec: z.number().int().min(0).max(300).default(30),
+        maxTokenBytes: z.number().int().positive().default(8192),
+        jwks: z
+          .object({ url: z.string().url(), cooldownMs: z.number().int().positive().default(30_000), timeoutMs: z.number().int().positive().default(5_000) })
+          .strict()
+          .optional(),
+        keys: z.array(z.union([z.object({ jwk: z.record(z.unknown()) }).strict(), z.object({ pem: z.string().min(1), alg: z.string().min(1) }).strict()])).default([]),
+        secrets: z.array(z.object({ secret: z.string().min(32, 'HMAC secrets must be at least 32 characters') }).strict()).default([]),
+        /** Accept tokens from `junction token` (the development key in .junction/). Never honoured in production. */
+        devKey: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
     execution: z
       .object({
         /** `junction`: Junction's executor and compiled result shaper; `apollo`: @apollo/gateway's executeQueryPlan for every plan. */

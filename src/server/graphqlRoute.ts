@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { errorBody } from '../errors';
+import { errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../observability';
 import { BodyTooLarge, readBody } from './readBody';
 
@@ -16,7 +16,7 @@ export async function handleGraphQL(
     maxBodyBytes: number;
     logger: Logger;
     batching: { enabled: boolean; maxSize: number };
-    preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
+    preflight: Preflight;
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -55,7 +55,7 @@ export async function handleGraphQL(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const refusal = method === 'GET' ? preflightSearch(url, q, options.preflight) : preflightBody(body, options.preflight);
-  if (refusal) return sendJson(res, 400, JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.extensions.code } }] }));
+  if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: q >= 0 ? url.slice(q) : '', body },
     context: async () => ({}),
