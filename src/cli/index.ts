@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Command> = {
   plan: () => (require('./plan') as typeof import('./plan')).planCommand,
   subgraphs: () => (require('./subgraphs') as typeof import('./subgraphs')).subgraphsCommand,
   demo: () => (require('./demo') as typeof import('./demo')).demoCommand,
+  token: () => (require('./token') as typeof import('./token')).tokenCommand,
 };
 
 /** The `junction` command. Every failure ends in a message and an exit code, never a stack trace. */

@@ -6,6 +6,8 @@ Usage:
   junction plan <operation.graphql> --supergraph <file> [--operation-name <name>] [--format text|json]
   junction subgraphs [accounts|inventory|products|reviews ...]
   junction demo [--config gateway.yaml]        the four sample subgraphs + the gateway (what npm start runs)
+  junction token --sub <id> [--scopes "<a b>"] [--expires <seconds>] [--issuer <iss>] [--audience <aud>] [--dir <dir>]
+                                                a development token the gateway accepts outside production
 
 Exit codes: 0 success, 1 failure (composition, planning, start), 2 bad usage.`;
 

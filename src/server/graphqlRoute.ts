@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import { AuthenticationError, type Authenticator, type Principal } from '../auth';
 import { errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../observability';
 import { BodyTooLarge, readBody } from './readBody';
@@ -17,6 +18,7 @@ export async function handleGraphQL(
     logger: Logger;
     batching: { enabled: boolean; maxSize: number };
     preflight: Preflight;
+    authenticator: Authenticator | undefined;
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -52,13 +54,24 @@ export async function handleGraphQL(
       body = text;
     }
   }
+  // Identity first: a bad token is refused (401) before any GraphQL work, and nothing reaches a subgraph.
+  let principal: Principal | undefined;
+  if (options.authenticator) {
+    try {
+      principal = await options.authenticator.authenticate(headers);
+    } catch (err) {
+      if (!(err instanceof AuthenticationError)) throw err;
+      res.setHeader('www-authenticate', 'Bearer');
+      return sendJson(res, 401, errorBody('UNAUTHENTICATED', `Unauthenticated: ${err.message}.`));
+    }
+  }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const refusal = method === 'GET' ? preflightSearch(url, q, options.preflight) : preflightBody(body, options.preflight);
   if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: q >= 0 ? url.slice(q) : '', body },
-    context: async () => ({}),
+    context: async () => ({ principal }),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;

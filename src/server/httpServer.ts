@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import type { Authenticator } from '../auth';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
 import { handleGraphQL, sendJson } from './graphqlRoute';
@@ -11,6 +12,8 @@ export interface HttpServerOptions {
   batching: { enabled: boolean; maxSize: number };
   /** Request limits checked before Apollo Server parses anything (see security/requestLimitsPlugin.ts). */
   preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
+  /** Verifies the request's token; undefined when no key source is configured. */
+  authenticator: Authenticator | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
   apollo: () => ApolloServer | undefined;

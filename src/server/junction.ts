@@ -6,6 +6,7 @@ import { JunctionGateway } from '../gateway';
 import { createLogger, type Logger } from '../observability';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
+import { buildAuthenticator } from './authentication';
 import { createHttpServer } from './httpServer';
 
 export interface StartOptions {
@@ -45,6 +46,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const http = createHttpServer({
     preflight: limits.preflight,
+    authenticator: await buildAuthenticator(config),
     maxBodyBytes: config.server.maxBodyBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     batching: config.limits.batching,
