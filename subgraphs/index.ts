@@ -14,7 +14,7 @@ import type { ReviewsDataLayer } from './reviews/data';
 export { DEFAULT_PORTS, SUBGRAPH_NAMES, isSubgraphName, type SubgraphName } from './common/names';
 export { GRAPHQL_PATH, type RunningSubgraph, type ServeOptions } from './common/serve';
 export type { SubgraphDefinition } from './common/definition';
-export { viewerId, DEMO_VIEWER_ID } from './common/context';
+export { viewerId, IDENTITY_HEADER } from './common/context';
 
 /** Which data layer (with its call counters) each subgraph exposes to tests. */
 export interface SubgraphDataLayers {

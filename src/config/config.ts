@@ -20,6 +20,10 @@ export interface JunctionConfig {
     byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
   };
   readonly execution: { executor: 'junction' | 'apollo' };
+  readonly identity: {
+    forwardClaims: boolean;
+    subgraphToken: { header: string; ttlSec: number; secret: string | undefined; devSecret: boolean };
+  };
   readonly auth: Omit<RawConfig['auth'], 'devKey'> & {
     /** Accept `junction token` tokens (never in production). */
     devKey: boolean;
@@ -71,6 +75,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   const level = env.LOG_LEVEL ?? raw.logging.level;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) problems.push(`LOG_LEVEL: unknown level "${level}"`);
   if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
+  if (env.JUNCTION_IDENTITY_SECRET !== undefined && env.JUNCTION_IDENTITY_SECRET.length < 32) problems.push('JUNCTION_IDENTITY_SECRET: must be at least 32 characters');
   if (env.NODE_ENV === 'production' && raw.auth.devKey === true) problems.push('auth.devKey: the development key is refused in production');
   if (problems.length > 0) return { ok: false, problems };
 
@@ -89,6 +94,15 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
     execution: raw.execution,
+    identity: {
+      forwardClaims: raw.identity.forwardClaims,
+      subgraphToken: {
+        header: raw.identity.subgraphToken.header.toLowerCase(),
+        ttlSec: raw.identity.subgraphToken.ttlSec,
+        secret: raw.identity.subgraphToken.secret ?? env.JUNCTION_IDENTITY_SECRET,
+        devSecret: !production,
+      },
+    },
     auth: { ...raw.auth, devKey: !production && (raw.auth.devKey ?? true), devKeyDir: join(packageRoot(), '.junction') },
     supergraph: raw.supergraph,
     logging: { level },

@@ -134,6 +134,24 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    identity: z
+      .object({
+        /** Forward the principal's claims as `extensions.jwt.payload` in every subgraph request. */
+        forwardClaims: z.boolean().default(true),
+        subgraphToken: z
+          .object({
+            /** The header carrying the gateway-signed identity token to subgraphs. */
+            header: z.string().min(1).default('x-junction-identity'),
+            ttlSec: z.number().int().min(10).max(3600).default(60),
+            /** HS256 secret shared with the subgraphs (≥ 32 bytes). Else env JUNCTION_IDENTITY_SECRET, else
+             * outside production a generated .junction/identity-secret; with none, no identity is sent. */
+            secret: z.string().min(32).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
     execution: z
       .object({
         /** `junction`: Junction's executor and compiled result shaper; `apollo`: @apollo/gateway's executeQueryPlan for every plan. */

@@ -5,7 +5,8 @@ import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { junctionError } from '../errors';
-import { executePlan, prepareOperation, type PreparedOperation } from './execution';
+import type { IdentitySigner, Principal } from '../auth';
+import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
@@ -21,6 +22,8 @@ export interface JunctionGatewayOptions {
   overrideLabels: Readonly<Record<string, boolean>>;
   /** Junction's executor and compiled shaper; false runs every plan on @apollo/gateway's executor. */
   fastExecutor: boolean;
+  /** What subgraphs learn about the caller (the principal is `context.principal`, set by the HTTP layer). */
+  identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
@@ -118,6 +121,7 @@ export class JunctionGateway {
       variableDefaults: fast.variableDefaults,
       clients: state.clients,
       supergraphSchema: state.supergraphSchema,
+      identity: await this.identityFor(state, rc),
     });
     const shaped = fast.shaper(data, variables);
     if (errors.length > 0) return { errors, data: shaped.data };
@@ -126,13 +130,27 @@ export class JunctionGateway {
   }
 
   // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).
-  private executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
+  private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
     const operationContext = buildOperationContext({
       schema: state.schema,
       operationDocument: rc.document,
       operationName: rc.request.operationName ?? undefined,
     });
-    return executeQueryPlan(prepared.plan, this.serviceMap(state), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    const identity = await this.identityFor(state, rc);
+    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity), rc, operationContext, state.supergraphSchema, state.apiSchema);
+  }
+
+  // Signed per subgraph (cached by the signer), and the claims once for every fetch of the request.
+  private async identityFor(state: SupergraphState, rc: ExecutorContext): Promise<RequestIdentity | undefined> {
+    const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
+    const identity = this.options.identity;
+    if (!principal || !identity) return undefined;
+    const headers = new Map<string, readonly string[]>();
+    if (identity.signer) {
+      for (const name of state.clients.keys()) headers.set(name, [identity.header, await identity.signer.tokenFor(principal, name)]);
+    }
+    const extensionsJson = identity.forwardClaims ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
+    return { headers, extensionsJson };
   }
 
   private planFor(state: SupergraphState, rc: ExecutorContext): PreparedOperation | GraphQLError {
@@ -156,12 +174,16 @@ export class JunctionGateway {
     }
   }
 
-  private serviceMap(state: SupergraphState): Record<string, GraphQLDataSource> {
+  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined): Record<string, GraphQLDataSource> {
     const map: Record<string, GraphQLDataSource> = Object.create(null);
+    const extensions = identity?.extensionsJson ? (JSON.parse(`{${identity.extensionsJson.slice(1)}}`) as { extensions: Record<string, unknown> }).extensions : undefined;
     for (const [name, client] of state.clients) {
       map[name] = {
         process: ({ request }) =>
-          client.fetch({ query: request.query ?? '', operationName: request.operationName, variables: request.variables }) as ReturnType<GraphQLDataSource['process']>,
+          client.fetch(
+            { query: request.query ?? '', operationName: request.operationName, variables: request.variables, ...(extensions ? { extensions } : {}) },
+            identity?.headers.get(name),
+          ) as ReturnType<GraphQLDataSource['process']>,
       };
     }
     return map;

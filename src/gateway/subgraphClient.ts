@@ -51,8 +51,8 @@ export class SubgraphClient {
   }
 
   /** Sends a GraphQL request given as an object. */
-  fetch(request: SubgraphRequest): Promise<SubgraphResponse> {
-    return this.send(JSON.stringify(request));
+  fetch(request: SubgraphRequest, headers?: readonly string[]): Promise<SubgraphResponse> {
+    return this.send(JSON.stringify(request), headers);
   }
 
   /**
@@ -60,8 +60,9 @@ export class SubgraphClient {
    * operation text each time). The deadline is undici's: `timeoutMs` for the answer's headers and for each
    * gap in its body, cleared as soon as the fetch completes.
    */
-  send(body: string): Promise<SubgraphResponse> {
-    return new Promise((resolve) => this.pool.dispatch({ path: this.path, method: 'POST', headers: REQUEST_HEADERS, body }, new ResponseCollector(this, resolve)));
+  send(body: string, headers?: readonly string[]): Promise<SubgraphResponse> {
+    const all = headers ? [...REQUEST_HEADERS, ...headers] : REQUEST_HEADERS;
+    return new Promise((resolve) => this.pool.dispatch({ path: this.path, method: 'POST', headers: all, body }, new ResponseCollector(this, resolve)));
   }
 
   /** @internal the collector's way back: a finished body, or a failure. */

@@ -1,4 +1,4 @@
-import { createAuthenticator, loadOrCreateDevKey, type Authenticator } from '../auth';
+import { createAuthenticator, createIdentitySigner, loadOrCreateDevKey, loadOrCreateIdentitySecret, type Authenticator, type IdentitySigner } from '../auth';
 import type { JunctionConfig } from '../config';
 
 /**
@@ -16,4 +16,14 @@ export async function buildAuthenticator(config: JunctionConfig): Promise<Authen
   }
   if (!auth.jwks && keys.length === 0 && auth.secrets.length === 0) return undefined;
   return createAuthenticator({ ...auth, keys, algorithms });
+}
+
+/**
+ * The signer of the identity tokens subgraphs receive: the configured (or env) secret, else outside production
+ * the generated development secret the sample subgraphs also read; in production without a secret, none.
+ */
+export async function identitySigner(config: JunctionConfig): Promise<IdentitySigner | undefined> {
+  const { secret, ttlSec, devSecret } = config.identity.subgraphToken;
+  const resolved = secret ?? (devSecret ? await loadOrCreateIdentitySecret(config.auth.devKeyDir) : undefined);
+  return resolved ? createIdentitySigner({ secret: resolved, ttlSec }) : undefined;
 }

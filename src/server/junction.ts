@@ -6,7 +6,7 @@ import { JunctionGateway } from '../gateway';
 import { createLogger, type Logger } from '../observability';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
-import { buildAuthenticator } from './authentication';
+import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
 
 export interface StartOptions {
@@ -37,6 +37,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     exposeQueryPlan: config.queryPlan.expose,
     overrideLabels: config.queryPlan.overrideLabels,
     fastExecutor: config.execution.executor === 'junction',
+    identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
   });
   let apollo: ApolloServer | undefined;
   let apolloStarting: Promise<void> | undefined;

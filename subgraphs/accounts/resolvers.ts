@@ -5,7 +5,11 @@ import type { AccountsContext } from './loaders';
 
 export const resolvers = {
   Query: {
-    me: (_: unknown, __: unknown, ctx: AccountsContext) => ctx.loaders.userById.load(viewerId(ctx)),
+    // The caller, from the gateway-signed identity; anonymous callers get null.
+    me: async (_: unknown, __: unknown, ctx: AccountsContext) => {
+      const id = await viewerId(ctx, 'accounts');
+      return id === undefined ? null : ctx.loaders.userById.load(id);
+    },
     user: (_: unknown, args: { id: string }, ctx: AccountsContext) => ctx.loaders.userById.load(args.id),
     users: async (_: unknown, args: { first?: number | null }, ctx: AccountsContext) => {
       const users = await ctx.data.listUsers(pageSize(args.first, 10, ctx.data.size));

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { viewerId } from '../common/context';
 import { badUserInput } from '../common/errors';
 import type { Review } from './data';
@@ -12,6 +13,9 @@ interface CreateReviewInput {
 }
 
 async function createReview(input: CreateReviewInput, ctx: ReviewsContext): Promise<Review> {
+  // Reviews are signed by their author: only a caller the gateway vouches for may post one.
+  const authorId = await viewerId(ctx, 'reviews');
+  if (authorId === undefined) throw new GraphQLError('Posting a review needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
   const body = input.body.trim();
   if (body.length === 0) throw badUserInput('Review body must not be empty', 'body');
   if (body.length > MAX_REVIEW_BODY_LENGTH) {
@@ -20,7 +24,7 @@ async function createReview(input: CreateReviewInput, ctx: ReviewsContext): Prom
   if (!ctx.data.productExists(input.productUpc)) {
     throw badUserInput(`Unknown product "${input.productUpc}"`, 'productUpc');
   }
-  const review = await ctx.data.createReview({ authorId: viewerId(ctx), productUpc: input.productUpc, body });
+  const review = await ctx.data.createReview({ authorId, productUpc: input.productUpc, body });
   // Lists loaded earlier in this request are now stale (a mutation may post several reviews).
   ctx.loaders.reviewsByAuthorId.clear(review.authorId);
   ctx.loaders.reviewsByProductUpc.clear(review.productUpc);

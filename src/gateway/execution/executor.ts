@@ -15,6 +15,14 @@ export interface ExecutionInput {
   variableDefaults: Readonly<Record<string, unknown>>;
   clients: ReadonlyMap<string, SubgraphClient>;
   supergraphSchema: GraphQLSchema;
+  /** Identity for the subgraphs: extra headers per subgraph, and a serialized `"extensions":{…}` member. */
+  identity?: RequestIdentity;
+}
+
+export interface RequestIdentity {
+  headers: ReadonlyMap<string, readonly string[]>;
+  /** `,"extensions":{"jwt":{"payload":…}}`, appended to every request body; empty when not forwarded. */
+  extensionsJson: string;
 }
 
 /**
@@ -121,7 +129,9 @@ class PlanRun {
   }
 
   private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[] | undefined): Promise<Data | undefined | null> {
-    const response: SubgraphResponse = await client.send(`${requestHead(fetch)}${JSON.stringify(variables)}}`);
+    const identity = this.input.identity;
+    const body = `${requestHead(fetch)}${JSON.stringify(variables)}${identity?.extensionsJson ?? ''}}`;
+    const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName));
     if (response.errors) {
       let hydrated: Path[] | undefined;
       for (const raw of response.errors) {

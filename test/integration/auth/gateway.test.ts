@@ -54,6 +54,15 @@ describe('authentication at the gateway', () => {
     expect(subgraph.requests).toHaveLength(0);
   });
 
+  it('forwards the caller\'s claims to subgraphs as extensions.jwt.payload, and nothing for anonymous callers', async () => {
+    await gateway.post('{ hello }', undefined, { authorization: `Bearer ${await sign({ sub: 'u1', scope: 'read', tenant: 't9' })}` });
+    const forwarded = subgraph.requests[0] as { extensions?: { jwt?: { payload?: Record<string, unknown> } } };
+    expect(forwarded.extensions?.jwt?.payload).toMatchObject({ sub: 'u1', scope: 'read', tenant: 't9' });
+    subgraph.requests.length = 0;
+    await gateway.post('{ hello }');
+    expect((subgraph.requests[0] as { extensions?: unknown }).extensions).toBeUndefined();
+  });
+
   it('refuses a request without a token when auth.require is on', async () => {
     const res = await strict.post('{ hello }');
     expect(res.status).toBe(401);

@@ -6,6 +6,7 @@ import { composeSubgraphs } from '../../../src/composition';
 import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
 import { BENCHMARK_QUERY } from '../../../bench/queries';
 import { startGatewayOn, type TestGateway } from '../../helpers/gateway';
+import { devToken, identityHeader } from '../../helpers/identity';
 
 /** The four sample subgraphs behind Junction: what `npm start` serves, on free ports. */
 describe('the sample supergraph through Junction', () => {
@@ -59,19 +60,32 @@ describe('the sample supergraph through Junction', () => {
     }
   });
 
+  it('knows the caller in every subgraph through the gateway-signed identity, and no one else', async () => {
+    const token = await devToken('12', ['read:email']);
+    expect((await gateway.post('{ me { id name } }', undefined, { authorization: `Bearer ${token}` })).body).toEqual({ data: { me: { id: '12', name: 'Grace Hopper' } } });
+    expect((await gateway.post('{ me { id } }')).body).toEqual({ data: { me: null } });
+    // A client cannot pass an identity header through the gateway.
+    const forged = await identityHeader('12', 'accounts');
+    expect((await gateway.post('{ me { id } }', undefined, forged)).body).toEqual({ data: { me: null } });
+    const anonymousReview = await gateway.post('mutation { createReview(input: { productUpc: "3", body: "x" }) { id } }', undefined, forged);
+    expect(anonymousReview.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('batches entity fetches: one accounts data-layer call per request for all authors', async () => {
     const before = fleet.byName.accounts.dataLayer.calls.usersByIds;
     await gateway.post('{ topProducts(first: 20) { reviews { author { name } } } }');
     expect(fleet.byName.accounts.dataLayer.calls.usersByIds - before).toBe(1);
   });
 
-  it('runs the createReview mutation and shows the new review', async () => {
-    const created = await gateway.post('mutation($i: CreateReviewInput!) { createReview(input: $i) { id body author { name } product { upc name } } }', {
-      i: { productUpc: '3', body: 'Through the gateway' },
-    });
+  it('runs the createReview mutation as the signed-in caller and shows the new review', async () => {
+    const created = await gateway.post(
+      'mutation($i: CreateReviewInput!) { createReview(input: $i) { id body author { id name } product { upc name } } }',
+      { i: { productUpc: '3', body: 'Through the gateway' } },
+      { authorization: `Bearer ${await devToken('12')}` },
+    );
     expect(created.body.errors).toBeUndefined();
     const review = (created.body.data as { createReview: { id: string; body: string; product: { upc: string } } }).createReview;
-    expect(review).toMatchObject({ body: 'Through the gateway', product: { upc: '3' } });
+    expect(review).toMatchObject({ body: 'Through the gateway', author: { id: '12', name: 'Grace Hopper' }, product: { upc: '3' } });
     const after = await gateway.post('{ product(upc: "3") { reviews { id body } } }');
     expect((after.body.data as { product: { reviews: Array<{ id: string }> } }).product.reviews.map((r) => r.id)).toContain(review.id);
   });

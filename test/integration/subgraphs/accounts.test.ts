@@ -1,3 +1,4 @@
+import { identityHeader } from '../../helpers/identity';
 import { startSubgraph, type RunningSubgraph, type SubgraphDataLayers } from '../../../subgraphs';
 import { fetchEntities, fetchSdl, ids, postGraphQL } from './helpers';
 
@@ -20,10 +21,12 @@ describe('accounts subgraph over HTTP', () => {
     expect(accounts.url).toBe(`http://127.0.0.1:${accounts.port}/graphql`);
   });
 
-  it('answers me, user and users with the seeded people', async () => {
+  it('answers me (the gateway-signed caller), user and users with the seeded people', async () => {
     const res = await postGraphQL<{ me: User; user: User; missing: User | null; users: User[] }>(
       accounts.url,
       '{ me { id name username } user(id: "12") { id name username } missing: user(id: "999") { id } users { id name } }',
+      undefined,
+      await identityHeader('1', 'accounts'),
     );
     expect(res.errors).toBeUndefined();
     expect(res.data?.me).toEqual({ id: '1', name: 'Ada Lovelace', username: 'ada.lovelace' });
@@ -31,6 +34,14 @@ describe('accounts subgraph over HTTP', () => {
     expect(res.data?.missing).toBeNull();
     expect(res.data?.users.map((u) => u.id)).toEqual(ids(10));
     expect(res.data?.users[2]).toEqual({ id: '3', name: 'Alan Lovelace' });
+  });
+
+  it('answers me with null for a caller without a gateway-signed identity, forged or for another subgraph', async () => {
+    const forged = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"1","iss":"junction","aud":"accounts"}').toString('base64url')}.`;
+    for (const headers of [{}, { 'x-user-id': '1' }, { 'x-junction-identity': forged }, await identityHeader('1', 'reviews')]) {
+      const res = await postGraphQL<{ me: User | null }>(accounts.url, '{ me { id } }', undefined, headers);
+      expect(res.data).toEqual({ me: null });
+    }
   });
 
   it('caps users(first:) at the 100 that exist and rejects negative sizes', async () => {

@@ -17,10 +17,10 @@ describe('subgraph HTTP serving', () => {
 
   it('serves GET queries that carry a preflight-forcing header', async () => {
     const url = new URL(accounts.url);
-    url.searchParams.set('query', '{ me { id } }');
+    url.searchParams.set('query', '{ user(id: "1") { id } }');
     const res = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { me: { id: '1' } } });
+    expect(await res.json()).toEqual({ data: { user: { id: '1' } } });
   });
 
   it('keeps CSRF prevention: a simple text/plain POST is refused', async () => {
@@ -61,8 +61,8 @@ describe('subgraph HTTP serving', () => {
   });
 
   it('still serves requests after refusing one', async () => {
-    const res = await postGraphQL<{ me: { id: string } }>(accounts.url, '{ me { id } }');
-    expect(res.data).toEqual({ me: { id: '1' } });
+    const res = await postGraphQL<{ user: { id: string } }>(accounts.url, '{ user(id: "1") { id } }');
+    expect(res.data).toEqual({ user: { id: '1' } });
   });
 
   it('answers 400 to a body that is not JSON', async () => {

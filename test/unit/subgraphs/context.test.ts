@@ -1,11 +1,21 @@
+import { SignJWT } from 'jose';
+import { identityHeader } from '../../helpers/identity';
 import { accounts } from '../../../subgraphs/accounts';
 import { viewerId } from '../../../subgraphs/common/context';
 import { reviews } from '../../../subgraphs/reviews';
 
 describe('viewerId', () => {
-  it('is the demo viewer, whatever identity the request claims', () => {
-    expect(viewerId({ headers: {} })).toBe('1');
-    expect(viewerId({ headers: { 'x-user-id': '42', authorization: 'Bearer someone-else' } })).toBe('1');
+  it('is the subject of a token the gateway signed for this subgraph', async () => {
+    expect(await viewerId({ headers: await identityHeader('42', 'accounts') }, 'accounts')).toBe('42');
+  });
+
+  it('is anonymous for unsigned claims, another subgraph\'s token or an expired one', async () => {
+    expect(await viewerId({ headers: {} }, 'accounts')).toBeUndefined();
+    expect(await viewerId({ headers: { 'x-user-id': '42', authorization: 'Bearer someone-else' } }, 'accounts')).toBeUndefined();
+    expect(await viewerId({ headers: await identityHeader('42', 'reviews') }, 'accounts')).toBeUndefined();
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('junction').setAudience('accounts').setSubject('42')
+      .setIssuedAt(1).setExpirationTime(2).sign(new TextEncoder().encode('x'.repeat(40)));
+    expect(await viewerId({ headers: { 'x-junction-identity': expired } }, 'accounts')).toBeUndefined();
   });
 });
 
