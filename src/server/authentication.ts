@@ -1,21 +1,36 @@
-import { createAuthenticator, createIdentitySigner, loadOrCreateDevKey, loadOrCreateIdentitySecret, type Authenticator, type IdentitySigner } from '../auth';
+import type { Authenticator, IdentitySigner, Principal } from '../auth';
 import type { JunctionConfig } from '../config';
+
+/** The HTTP layer's view of authentication: a principal (or anonymous), or why the token was refused. */
+export type RequestAuthenticator = (headers: { get(name: string): string | null | undefined }) => Promise<{ ok: true; principal: Principal | undefined } | { ok: false; message: string }>;
+
+// `../auth` (and jose with it, ~12 MiB resident) is loaded only when a key source or secret is configured.
+const auth = (): typeof import('../auth') => require('../auth') as typeof import('../auth');
 
 /**
  * The authenticator `auth` in gateway.yaml describes, or undefined when no key source is configured (tokens
  * are then not verified and every request is anonymous). Outside production the development key of
  * `junction token` is trusted unless `auth.devKey: false`; in production it never is (config refuses it).
  */
-export async function buildAuthenticator(config: JunctionConfig): Promise<Authenticator | undefined> {
-  const { devKey, devKeyDir, ...auth } = config.auth;
-  const keys: Array<{ jwk: Record<string, unknown> } | { pem: string; alg: string }> = [...auth.keys];
-  const algorithms = [...auth.algorithms];
+export async function buildAuthenticator(config: JunctionConfig): Promise<RequestAuthenticator | undefined> {
+  const { devKey, devKeyDir, ...options } = config.auth;
+  const keys: Array<{ jwk: Record<string, unknown> } | { pem: string; alg: string }> = [...options.keys];
+  const algorithms = [...options.algorithms];
+  if (!options.jwks && keys.length === 0 && options.secrets.length === 0 && !devKey) return undefined;
+  const { createAuthenticator, loadOrCreateDevKey, AuthenticationError } = auth();
   if (devKey) {
     keys.push({ jwk: (await loadOrCreateDevKey(devKeyDir)).publicJwk });
     if (!algorithms.includes('ES256')) algorithms.push('ES256');
   }
-  if (!auth.jwks && keys.length === 0 && auth.secrets.length === 0) return undefined;
-  return createAuthenticator({ ...auth, keys, algorithms });
+  const authenticator: Authenticator = createAuthenticator({ ...options, keys, algorithms });
+  return async (headers) => {
+    try {
+      return { ok: true, principal: await authenticator.authenticate(headers) };
+    } catch (err) {
+      if (err instanceof AuthenticationError) return { ok: false, message: err.message };
+      throw err;
+    }
+  };
 }
 
 /**
@@ -24,6 +39,8 @@ export async function buildAuthenticator(config: JunctionConfig): Promise<Authen
  */
 export async function identitySigner(config: JunctionConfig): Promise<IdentitySigner | undefined> {
   const { secret, ttlSec, devSecret } = config.identity.subgraphToken;
-  const resolved = secret ?? (devSecret ? await loadOrCreateIdentitySecret(config.auth.devKeyDir) : undefined);
-  return resolved ? createIdentitySigner({ secret: resolved, ttlSec }) : undefined;
+  if (!secret && !devSecret) return undefined;
+  const { createIdentitySigner, loadOrCreateIdentitySecret } = auth();
+  const resolved = secret ?? (await loadOrCreateIdentitySecret(config.auth.devKeyDir));
+  return createIdentitySigner({ secret: resolved, ttlSec });
 }

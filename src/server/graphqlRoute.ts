@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import { AuthenticationError, type Authenticator, type Principal } from '../auth';
+import type { Principal } from '../auth';
+import type { RequestAuthenticator } from './authentication';
 import { errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../observability';
 import { BodyTooLarge, readBody } from './readBody';
@@ -18,7 +19,7 @@ export async function handleGraphQL(
     logger: Logger;
     batching: { enabled: boolean; maxSize: number };
     preflight: Preflight;
-    authenticator: Authenticator | undefined;
+    authenticator: RequestAuthenticator | undefined;
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -57,13 +58,12 @@ export async function handleGraphQL(
   // Identity first: a bad token is refused (401) before any GraphQL work, and nothing reaches a subgraph.
   let principal: Principal | undefined;
   if (options.authenticator) {
-    try {
-      principal = await options.authenticator.authenticate(headers);
-    } catch (err) {
-      if (!(err instanceof AuthenticationError)) throw err;
+    const outcome = await options.authenticator(headers);
+    if (!outcome.ok) {
       res.setHeader('www-authenticate', 'Bearer');
-      return sendJson(res, 401, errorBody('UNAUTHENTICATED', `Unauthenticated: ${err.message}.`));
+      return sendJson(res, 401, errorBody('UNAUTHENTICATED', `Unauthenticated: ${outcome.message}.`));
     }
+    principal = outcome.principal;
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');

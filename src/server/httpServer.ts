@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
-import type { Authenticator } from '../auth';
+import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
 import { handleGraphQL, sendJson } from './graphqlRoute';
@@ -13,7 +13,7 @@ export interface HttpServerOptions {
   /** Request limits checked before Apollo Server parses anything (see security/requestLimitsPlugin.ts). */
   preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
   /** Verifies the request's token; undefined when no key source is configured. */
-  authenticator: Authenticator | undefined;
+  authenticator: RequestAuthenticator | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
   apollo: () => ApolloServer | undefined;
