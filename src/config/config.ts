@@ -20,6 +20,7 @@ export interface JunctionConfig {
     byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
   };
   readonly execution: { executor: 'junction' | 'apollo' };
+  readonly headers: RawConfig['headers'];
   readonly identity: {
     forwardClaims: boolean;
     subgraphToken: { header: string; ttlSec: number; secret: string | undefined; devSecret: boolean };
@@ -94,6 +95,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
     execution: raw.execution,
+    headers: raw.headers,
     identity: {
       forwardClaims: raw.identity.forwardClaims,
       subgraphToken: {

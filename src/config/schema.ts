@@ -32,6 +32,21 @@ export const LIMIT_DEFAULTS = {
   maxIntrospectionDepth: 20,
 } as const;
 
+const regex = z.string().refine((pattern) => {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+const headerRule = z.union([
+  z.object({ propagate: z.object({ named: headerName.optional(), matching: regex.optional(), rename: headerName.optional(), default: z.string().optional() }).strict().refine((p) => !!p.named !== !!p.matching, 'propagate needs exactly one of named, matching') }).strict(),
+  z.object({ insert: z.object({ name: headerName, value: z.string().optional(), fromClaim: z.string().min(1).optional() }).strict().refine((i) => (i.value === undefined) !== (i.fromClaim === undefined), 'insert needs exactly one of value, fromClaim') }).strict(),
+  z.object({ remove: z.object({ named: headerName.optional(), matching: regex.optional() }).strict().refine((r) => !!r.named !== !!r.matching, 'remove needs exactly one of named, matching') }).strict(),
+]);
+
 export const SUBGRAPH_DEFAULTS = { timeoutMs: 30_000, maxResponseBytes: 32 * 1024 * 1024, maxConnections: 128 } as const;
 
 export const configSchema = z
@@ -132,6 +147,11 @@ export const configSchema = z
         /** Accept tokens from `junction token` (the development key in .junction/). Never honoured in production. */
         devKey: z.boolean().optional(),
       })
+      .strict()
+      .default({}),
+    /** Header propagation to subgraphs: `all` first, then the subgraph's own rules, in order. */
+    headers: z
+      .object({ all: z.array(headerRule).default([]), subgraphs: z.record(z.array(headerRule)).default({}) })
       .strict()
       .default({}),
     identity: z

@@ -7,6 +7,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { junctionError } from '../errors';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
+import type { HeaderPlanner } from './headerRules';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
@@ -24,6 +25,8 @@ export interface JunctionGatewayOptions {
   fastExecutor: boolean;
   /** What subgraphs learn about the caller (the principal is `context.principal`, set by the HTTP layer). */
   identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
+  /** Header propagation rules (compiled from gateway.yaml `headers`); undefined when there are none. */
+  headerPlanner?: HeaderPlanner;
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
@@ -140,16 +143,22 @@ export class JunctionGateway {
     return executeQueryPlan(prepared.plan, this.serviceMap(state, identity), rc, operationContext, state.supergraphSchema, state.apiSchema);
   }
 
-  // Signed per subgraph (cached by the signer), and the claims once for every fetch of the request.
+  // Per subgraph: the propagated headers, then the signed identity (cached by the signer); the claims once.
   private async identityFor(state: SupergraphState, rc: ExecutorContext): Promise<RequestIdentity | undefined> {
     const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
     const identity = this.options.identity;
-    if (!principal || !identity) return undefined;
+    const planner = this.options.headerPlanner;
+    const signer = principal ? identity?.signer : undefined;
+    const forwardClaims = !!principal && !!identity?.forwardClaims;
+    if (!planner && !signer && !forwardClaims) return undefined;
     const headers = new Map<string, readonly string[]>();
-    if (identity.signer) {
-      for (const name of state.clients.keys()) headers.set(name, [identity.header, await identity.signer.tokenFor(principal, name)]);
+    const clientHeaders = rc.request.http?.headers;
+    for (const name of state.clients.keys()) {
+      const list = planner && clientHeaders ? planner(clientHeaders, principal, name) : [];
+      if (signer && principal && identity) list.push(identity.header, await signer.tokenFor(principal, name));
+      if (list.length > 0) headers.set(name, list);
     }
-    const extensionsJson = identity.forwardClaims ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
+    const extensionsJson = forwardClaims && principal ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
     return { headers, extensionsJson };
   }
 

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import type { JunctionConfig } from '../config';
-import { JunctionGateway } from '../gateway';
+import { compileHeaderRules, JunctionGateway } from '../gateway';
 import { createLogger, type Logger } from '../observability';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
@@ -38,6 +38,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     overrideLabels: config.queryPlan.overrideLabels,
     fastExecutor: config.execution.executor === 'junction',
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
+    headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
   });
   let apollo: ApolloServer | undefined;
   let apolloStarting: Promise<void> | undefined;

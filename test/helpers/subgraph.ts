@@ -14,6 +14,8 @@ export interface TestSubgraph {
   sdl: string;
   /** Every request body received, in order (query, variables, operationName). */
   requests: Array<{ query: string; variables?: Record<string, unknown>; operationName?: string }>;
+  /** The headers of every request received, in the same order. */
+  headers: Array<Record<string, string | string[] | undefined>>;
   stop(): Promise<void>;
 }
 
@@ -24,12 +26,16 @@ export async function startTestSubgraph(name: string, sdl: string, resolvers: Gr
   });
   await apollo.start();
   const requests: TestSubgraph['requests'] = [];
+  const received: TestSubgraph['headers'] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const body: unknown = text ? JSON.parse(text) : undefined;
-    if (body && typeof body === 'object') requests.push(body as TestSubgraph['requests'][number]);
+    if (body && typeof body === 'object') {
+      requests.push(body as TestSubgraph['requests'][number]);
+      received.push({ ...req.headers });
+    }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -47,6 +53,7 @@ export async function startTestSubgraph(name: string, sdl: string, resolvers: Gr
     url: `http://127.0.0.1:${port}/graphql`,
     sdl,
     requests,
+    headers: received,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
