@@ -21,6 +21,7 @@ export interface JunctionConfig {
   };
   readonly execution: { executor: 'junction' | 'apollo' };
   readonly headers: RawConfig['headers'];
+  readonly authorization: RawConfig['authorization'];
   readonly identity: {
     forwardClaims: boolean;
     subgraphToken: { header: string; ttlSec: number; secret: string | undefined; devSecret: boolean };
@@ -96,6 +97,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
     execution: raw.execution,
     headers: raw.headers,
+    authorization: raw.authorization,
     identity: {
       forwardClaims: raw.identity.forwardClaims,
       subgraphToken: {

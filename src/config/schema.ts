@@ -154,6 +154,22 @@ export const configSchema = z
       .object({ all: z.array(headerRule).default([]), subgraphs: z.record(z.array(headerRule)).default({}) })
       .strict()
       .default({}),
+    authorization: z
+      .object({
+        /** `filter`: unauthorized fields are removed (null + UNAUTHORIZED_FIELD_OR_TYPE); `reject`: the operation is refused (403). */
+        mode: z.enum(['filter', 'reject']).default('filter'),
+        policies: z
+          .object({
+            /** A module exporting `evaluatePolicy(name, principal) => boolean | Promise<boolean>`, resolved from the working directory. */
+            module: z.string().min(1).optional(),
+            /** Built-in rule: a policy named `claim:value` holds when the claim equals (or, for a list, contains) value. */
+            claimMatch: z.boolean().default(true),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
     identity: z
       .object({
         /** Forward the principal's claims as `extensions.jwt.payload` in every subgraph request. */

@@ -3,7 +3,9 @@ import type { GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
 import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
 import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { QueryPlan } from '@apollo/query-planner';
+import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
 import { junctionError } from '../errors';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
@@ -27,10 +29,24 @@ export interface JunctionGatewayOptions {
   identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
   /** Header propagation rules (compiled from gateway.yaml `headers`); undefined when there are none. */
   headerPlanner?: HeaderPlanner;
+  /** @authenticated / @requiresScopes / @policy enforcement; policies are evaluated by the operator's rule. */
+  authorization?: {
+    mode: 'filter' | 'reject';
+    evaluatePolicies(names: readonly string[], principal: Principal | undefined): Promise<ReadonlyMap<string, boolean>>;
+  };
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
 type ExecutionResult = Awaited<ReturnType<typeof executeQueryPlan>>;
+interface Authorized {
+  document: DocumentNode;
+  empty: boolean;
+  errors: GraphQLError[];
+  key: string;
+}
+
+const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
+
 type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void;
 
 /**
@@ -104,18 +120,23 @@ export class JunctionGateway {
       return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
     }
     const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
-    const prepared = this.planFor(state, rc);
+    // Authorization before planning: what the caller may not see is never planned, so no subgraph sees it.
+    const authorized = await this.authorize(state, rc);
+    if (authorized instanceof GraphQLError) return { errors: [authorized] };
+    const prepared = this.planFor(state, rc, authorized);
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const { plan } = prepared;
 
     if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared) : await this.executeStock(state, rc, prepared);
+    const denied = authorized?.errors ?? [];
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied) : await this.executeStock(state, rc, prepared);
+    if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
     return result;
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.
-  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
+  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[]): Promise<ExecutionResult> {
     const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
     const variables = rc.request.variables ?? {};
     const { data, errors } = await executePlan({
@@ -127,12 +148,14 @@ export class JunctionGateway {
       identity: await this.identityFor(state, rc),
     });
     const shaped = fast.shaper(data, variables);
-    if (errors.length > 0) return { errors, data: shaped.data };
+    if (denied.length > 0 || errors.length > 0) return { errors: [...denied, ...errors], data: shaped.data };
     // As @apollo/gateway does: completion problems are reported apart when nothing else failed.
     return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: shaped.data } : { data: shaped.data };
   }
 
   // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).
+  private readonly authorizations = new WeakMap<DocumentNode, Map<string, AuthorizationResult>>();
+
   private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
     const operationContext = buildOperationContext({
       schema: state.schema,
@@ -162,17 +185,54 @@ export class JunctionGateway {
     return { headers, extensionsJson };
   }
 
-  private planFor(state: SupergraphState, rc: ExecutorContext): PreparedOperation | GraphQLError {
+  /**
+   * The operation this caller may run: undefined when nothing is restricted for them, a refusal in reject mode,
+   * else the filtered document (planned instead of the original), the errors for what was removed, and a key
+   * naming the filter outcome (part of the plan-cache key).
+   */
+  private async authorize(state: SupergraphState, rc: ExecutorContext): Promise<Authorized | GraphQLError | undefined> {
+    const authz = this.options.authorization;
+    const index = state.authorization;
+    if (!authz || !index) return undefined;
+    const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
+    const caller: Caller = {
+      authenticated: principal !== undefined,
+      scopes: principal?.scopes ?? [],
+      policies: index.policies.length > 0 ? await authz.evaluatePolicies(index.policies, principal) : NO_POLICIES,
+    };
+    const operationName = rc.request.operationName ?? undefined;
+    const callerKey = `${caller.authenticated ? 1 : 0}|${caller.scopes.join(' ')}|${[...caller.policies].filter(([, ok]) => ok).map(([n]) => n).join(',')}`;
+    let byCaller = this.authorizations.get(rc.document);
+    if (!byCaller) this.authorizations.set(rc.document, (byCaller = new Map()));
+    let result = byCaller.get(`${operationName ?? ''}\u0000${callerKey}`);
+    if (!result) {
+      result = authorizeOperation(index, state.schema, rc.document, operationName, caller);
+      byCaller.set(`${operationName ?? ''}\u0000${callerKey}`, result);
+    }
+    if (result.unauthorized.length === 0) return undefined;
+    if (authz.mode === 'reject') {
+      return junctionError('UNAUTHORIZED_FIELD_OR_TYPE', `Unauthorized field or type at ${result.unauthorized.map((u) => u.path.join('.')).join(', ')}.`);
+    }
+    const errors = result.unauthorized.map(
+      (u) => new GraphQLError('Unauthorized field or type', { path: [...u.path], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }),
+    );
+    return { document: result.document, empty: result.empty, errors, key: callerKey };
+  }
+
+  private planFor(state: SupergraphState, rc: ExecutorContext, authorized?: Authorized): PreparedOperation | GraphQLError {
     const override = state.override.roll();
-    const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}`;
+    const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
     const cached = state.plans.get(key);
     if (cached) return cached;
-    const conflict = state.requiresConflicts.check(rc.document, state.schema);
+    const document = authorized?.document ?? rc.document;
+    const conflict = state.requiresConflicts.check(document, state.schema);
     if (conflict) return conflict;
     try {
       const operationName = rc.request.operationName ?? undefined;
-      const operation = operationFromDocument(state.apiSchema, rc.document, { operationName });
-      const plan = state.planner.buildQueryPlan(operation, override.conditions ? { overrideConditions: override.conditions } : {});
+      // Everything removed: nothing to fetch; the shaper still answers null for every root field.
+      const plan: QueryPlan = authorized?.empty
+        ? { kind: 'QueryPlan', node: undefined }
+        : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, document, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
       const prepared = this.options.fastExecutor ? prepareOperation(plan, rc.document, operationName, state.schema) : { plan };
       state.plans.set(key, prepared);
       return prepared;

@@ -1,4 +1,4 @@
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { operationFromDocument, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { prettyFormatQueryPlan, QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, parse, validate } from 'graphql';
 import { overrideLabelsOf } from './progressiveOverride';
@@ -10,7 +10,7 @@ export type OfflinePlan = { ok: true; plan: QueryPlan; text: string } | { ok: fa
  * teams' CI. The operation is validated against the API schema first, as the gateway would.
  */
 export function planOperation(supergraphSdl: string, operationText: string, operationName?: string, overrideLabels: Record<string, boolean> = {}): OfflinePlan {
-  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true });
+  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true, supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema();
   let document;
   try {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Supergraph, type Schema } from '@apollo/federation-internals';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import { authorizationIndexOf, type AuthorizationIndex } from '../authz';
 import type { PreparedOperation } from './execution';
 import { LruMap } from '../cache';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
@@ -23,6 +24,8 @@ export interface SupergraphState {
   readonly planner: QueryPlanner;
   readonly plans: LruMap<PreparedOperation>;
   readonly override: OverrideLabels;
+  /** Authorization requirements of the supergraph; undefined when it has none (nothing to check per request). */
+  readonly authorization: AuthorizationIndex | undefined;
   /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
   readonly requiresConflicts: RequiresConflicts;
   readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
@@ -40,7 +43,8 @@ export function buildSupergraphState(
   options: StateOptions,
   clientFor: (name: string, url: string) => SubgraphClient,
 ): SupergraphState {
-  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true });
+  // Security features (@authenticated, @requiresScopes, @policy) are enforced by Junction itself (authz/).
+  const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true, supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema();
   const subgraphs = supergraph.subgraphsMetadata().map(({ name, url }) => ({ name, url }));
   const clients = new Map<string, SubgraphClient>();
@@ -59,7 +63,13 @@ export function buildSupergraphState(
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     requiresConflicts: requiresConflictsOf(supergraphSchema),
+    authorization: authorizationOf(supergraphSchema),
     subgraphs,
     clients,
   };
+}
+
+function authorizationOf(supergraphSchema: GraphQLSchema): AuthorizationIndex | undefined {
+  const index = authorizationIndexOf(supergraphSchema);
+  return index.fields.size > 0 || index.types.size > 0 ? index : undefined;
 }

@@ -1,4 +1,4 @@
-import { Supergraph } from '@apollo/federation-internals';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { costIndexOf, estimateCost, type CostEstimate } from './cost';
 import type { LimitStatus, LimitsConfig } from './limits/checkLimits';
@@ -33,7 +33,7 @@ export function estimateOperationCost(
   variables: Readonly<Record<string, unknown>>,
   options: { defaultListSize: number },
 ): CostEstimate {
-  const supergraph = Supergraph.build(supergraphSdl);
+  const supergraph = Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const index = costIndexOf(supergraph.schema.toGraphQLJSSchema());
   return estimateCost(index, supergraph.apiSchema().toGraphQLJSSchema(), parse(source), operationName, variables, options);
 }

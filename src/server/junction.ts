@@ -3,6 +3,7 @@ import type { ApolloServer } from '@apollo/server';
 import { loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import type { JunctionConfig } from '../config';
 import { compileHeaderRules, JunctionGateway } from '../gateway';
+import { createPolicyEvaluator } from '../authz';
 import { createLogger, type Logger } from '../observability';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
@@ -39,6 +40,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     fastExecutor: config.execution.executor === 'junction',
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
     headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
+    authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
   });
   let apollo: ApolloServer | undefined;
   let apolloStarting: Promise<void> | undefined;

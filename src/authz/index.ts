@@ -1,0 +1,4 @@
+export { authorizationIndexOf, type AuthorizationIndex } from './authorizationIndex';
+export { authorizeOperation, type AuthorizationResult, type UnauthorizedPath } from './authorizeOperation';
+export type { Caller, Requirement } from './requirement';
+export { createPolicyEvaluator, type PolicyEvaluator } from './policies';
