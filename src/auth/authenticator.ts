@@ -1,9 +1,10 @@
+import { LruMap } from '../cache';
 import { checkAlgorithms } from './algorithms';
 import { AuthenticationError } from './authenticationError';
 import { createKeyring } from './keyring';
 import { toPrincipal } from './principal';
 import { readToken, type TokenSource } from './tokenSource';
-import type { AuthenticationOptions, Authenticator } from './types';
+import type { AuthenticationOptions, Authenticator, Principal } from './types';
 import { readHeader, verifyToken, type ClaimChecks } from './verify';
 
 /**
@@ -29,6 +30,9 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
     // A token without exp, once leaked, is good forever.
     requiredClaims: ['exp'],
   };
+  // A token verified once is trusted until it expires: the same client sends it on every request, and a
+  // signature check costs more than the rest of a small request. Only verified tokens are remembered.
+  const verified = new LruMap<{ principal: Principal; expiresAtMs: number }>(10_000);
   return {
     async authenticate(headers) {
       const token = readToken(headers, source);
@@ -36,8 +40,12 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
         if (options.require) throw new AuthenticationError('no token');
         return undefined;
       }
+      const known = verified.get(token);
+      if (known && known.expiresAtMs > Date.now()) return known.principal;
       const payload = await verifyToken(token, readHeader(token, allowed), keyring, checks);
-      return toPrincipal(payload);
+      const principal = toPrincipal(payload);
+      if (typeof payload.exp === 'number') verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
+      return principal;
     },
   };
 }
