@@ -1,3 +1,4 @@
+import { requestHeaders } from './benchAuth';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
@@ -99,7 +100,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     {
       url: options.url,
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...requestHeaders },
       body: options.body,
       connections: options.connections,
       pipelining: 1,
@@ -192,7 +193,7 @@ export interface GraphQLReply {
 export async function postGraphQL(url: string, body: string, timeoutMs = 10_000): Promise<GraphQLReply> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...requestHeaders },
     body,
     signal: AbortSignal.timeout(timeoutMs),
   });

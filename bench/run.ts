@@ -20,6 +20,7 @@ import {
 } from './processes';
 import { WORKLOADS, requestBody, type Workload } from './queries';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
+import { prepareBenchAuth } from './benchAuth';
 import {
   computeRatios,
   formatHeader,
@@ -139,7 +140,7 @@ function gatewaySpecs(settings: Settings): readonly GatewaySpec[] {
       spawnNode(
         'junction',
         settings.junctionCli,
-        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST],
+        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(junctionConfig ? ['--config', junctionConfig] : [])],
         childEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
       ),
     graphqlUrl: (port) => `http://${HOST}:${port}/graphql`,
@@ -336,6 +337,8 @@ function progress(line: string): void {
 }
 
 let tempDir: string | undefined;
+// Junction's gateway.yaml for the run (trusts the run's token; see benchAuth.ts).
+let junctionConfig: string | undefined;
 // The subgraphs' process: its CPU per request is shown too, since on a small machine it bounds throughput.
 let subgraphsPid: number | undefined;
 
@@ -398,6 +401,7 @@ async function run(settings: Settings): Promise<void> {
   tempDir = mkdtempSync(join(tmpdir(), 'junction-bench-'));
   const supergraphFile = join(tempDir, 'supergraph.graphql');
   writeFileSync(supergraphFile, supergraphSdl);
+  junctionConfig = await prepareBenchAuth(tempDir);
 
   const results: WorkloadResult[] = [];
   for (const workload of WORKLOADS) {

@@ -5,6 +5,7 @@
 // Usage: node dist/bench/stockGateway.js --supergraph <file.graphql> --port <p> [--host 127.0.0.1]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { withoutSecurityFeatures } from './stockSupergraph';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const supergraphSdl = readFileSync(values.supergraph, 'utf8');
-  const gateway = new ApolloGateway({ supergraphSdl });
+  const gateway = new ApolloGateway({ supergraphSdl: withoutSecurityFeatures(supergraphSdl) });
   const server = new ApolloServer({ gateway });
   // Apollo Server stops itself on SIGTERM/SIGINT (stopOnTerminationSignals defaults on outside tests).
   const { url } = await startStandaloneServer(server, { listen: { port, host: values.host } });

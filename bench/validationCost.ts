@@ -3,7 +3,7 @@
 // Run: node dist/bench/validationCost.js   (prints µs per request; compare with CPU ms/request from npm run bench)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Supergraph } from '@apollo/federation-internals';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { parse, validate } from 'graphql';
 import { composeSubgraphs } from '../src/composition';
 import { loadConfig } from '../src/config';
@@ -14,7 +14,7 @@ import { BENCHMARK_QUERY } from './queries';
 const names = ['accounts', 'inventory', 'products', 'reviews'];
 const composed = composeSubgraphs(names.map((name) => ({ name, url: `http://${name}`, sdl: readFileSync(join(__dirname, '../../subgraphs', name, 'schema.graphql'), 'utf8') })));
 if (!composed.ok) throw new Error('composition failed');
-const supergraph = Supergraph.build(composed.supergraphSdl);
+const supergraph = Supergraph.build(composed.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
 const apiSchema = supergraph.apiSchema().toGraphQLJSSchema();
 const config = loadConfig({ env: {} });
 if (!config.ok) throw new Error(config.problems.join());

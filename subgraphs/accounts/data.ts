@@ -4,6 +4,7 @@ export interface User {
   readonly id: string;
   readonly name: string;
   readonly username: string;
+  readonly email: string;
 }
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Frances', 'Donald', 'Margaret', 'Dennis', 'Radia'] as const;
@@ -14,7 +15,8 @@ export function seedUsers(count: number = USER_COUNT): User[] {
   return sequentialIds(count).map((id, i) => {
     const first = pick(FIRST_NAMES, i);
     const last = pick(LAST_NAMES, Math.floor(i / FIRST_NAMES.length));
-    return { id, name: `${first} ${last}`, username: `${first}.${last}`.toLowerCase() };
+    const username = `${first}.${last}`.toLowerCase();
+    return { id, name: `${first} ${last}`, username, email: `${username}.${id}@example.com` };
   });
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withoutSecurityFeatures } from '../../../bench/stockSupergraph';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { composeSubgraphs } from '../../../src/composition';
@@ -48,7 +49,7 @@ describe('the sample supergraph through Junction', () => {
   });
 
   it('returns exactly the data stock @apollo/gateway returns for the same supergraph', async () => {
-    const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+    const stock = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: withoutSecurityFeatures(supergraphSdl) }) });
     await stock.start();
     try {
       const expected = await stock.executeOperation({ query: BENCHMARK_QUERY, operationName: 'TestQuery' });
@@ -62,13 +63,26 @@ describe('the sample supergraph through Junction', () => {
 
   it('knows the caller in every subgraph through the gateway-signed identity, and no one else', async () => {
     const token = await devToken('12', ['read:email']);
-    expect((await gateway.post('{ me { id name } }', undefined, { authorization: `Bearer ${token}` })).body).toEqual({ data: { me: { id: '12', name: 'Grace Hopper' } } });
-    expect((await gateway.post('{ me { id } }')).body).toEqual({ data: { me: null } });
-    // A client cannot pass an identity header through the gateway.
+    expect((await gateway.post('{ me { id name email } }', undefined, { authorization: `Bearer ${token}` })).body).toEqual({
+      data: { me: { id: '12', name: 'Grace Hopper', email: 'grace.hopper.12@example.com' } },
+    });
+    const unauthorized = { message: 'Unauthorized field or type', path: ['me'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } };
+    // Anonymous, or with an identity header of its own making: me is @authenticated, refused at the gateway.
+    expect((await gateway.post('{ me { id } }')).body).toEqual({ data: { me: null }, errors: [unauthorized] });
     const forged = await identityHeader('12', 'accounts');
-    expect((await gateway.post('{ me { id } }', undefined, forged)).body).toEqual({ data: { me: null } });
+    expect((await gateway.post('{ me { id } }', undefined, forged)).body).toEqual({ data: { me: null }, errors: [unauthorized] });
     const anonymousReview = await gateway.post('mutation { createReview(input: { productUpc: "3", body: "x" }) { id } }', undefined, forged);
-    expect(anonymousReview.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymousReview.body.errors?.[0]?.extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+  });
+
+  it('serves User.email only to tokens with the read:email scope', async () => {
+    const without = await gateway.post('{ user(id: "3") { name email } }', undefined, { authorization: `Bearer ${await devToken('12')}` });
+    expect(without.body).toEqual({
+      data: { user: { name: 'Alan Lovelace', email: null } },
+      errors: [{ message: 'Unauthorized field or type', path: ['user', 'email'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }],
+    });
+    const withScope = await gateway.post('{ user(id: "3") { email } }', undefined, { authorization: `Bearer ${await devToken('12', ['read:email'])}` });
+    expect(withScope.body).toEqual({ data: { user: { email: 'alan.lovelace.3@example.com' } } });
   });
 
   it('batches entity fetches: one accounts data-layer call per request for all authors', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { operationFromDocument, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { composeSubgraphs } from '../../../src/composition';
@@ -12,7 +12,7 @@ const composed = composeSubgraphs(
   names.map((name) => ({ name, url: `http://${name}/graphql`, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })),
 );
 if (!composed.ok) throw new Error('composition failed');
-const supergraph = Supergraph.build(composed.supergraphSdl);
+const supergraph = Supergraph.build(composed.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
 const apiSchema = supergraph.apiSchema();
 const planner = new QueryPlanner(supergraph);
 

@@ -1,4 +1,4 @@
-import { Supergraph } from '@apollo/federation-internals';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import { parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { composeSubgraphs } from '../../../../src/composition';
 import { costIndexOf, estimateCost, actualCost, type CostEstimate, type CostIndex } from '../../../../src/security/cost';
@@ -109,7 +109,7 @@ export interface Compiled {
 export function compile(subgraphs: ReadonlyArray<{ name: string; sdl: string }>): Compiled {
   const composed = composeSubgraphs(subgraphs.map((s) => ({ ...s, url: `http://${s.name}.invalid/graphql` })));
   if (!composed.ok) throw new Error(`composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
-  const supergraph = Supergraph.build(composed.supergraphSdl);
+  const supergraph = Supergraph.build(composed.supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   return {
     supergraphSdl: composed.supergraphSdl,
