@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { createFileOnce } from './fileOnce';
 
 /** The development signing key (ES256). `kid` is the RFC 7638 thumbprint of the public key. */
 export interface DevKey {
@@ -17,22 +17,12 @@ export async function loadOrCreateDevKey(dir: string): Promise<DevKey> {
   const path = join(dir, FILE);
   const existing = await readDevKey(path);
   if (existing) return existing;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const created = await generateDevKey();
-  // Written aside, then linked into place: link() never replaces a file, so two processes creating the key
-  // at once end up sharing one, and nobody ever reads a half-written file.
-  const pending = join(dir, `.${FILE}.${randomUUID()}`);
-  await writeFile(pending, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(pending, path);
-    return created;
-  } catch (err) {
-    const raced = isErrno(err, 'EEXIST') ? await readDevKey(path) : undefined;
-    if (raced) return raced;
-    throw err;
-  } finally {
-    await rm(pending, { force: true });
-  }
+  if (await createFileOnce(dir, FILE, `${JSON.stringify(created, null, 2)}\n`)) return created;
+  // Another process created it first: use theirs.
+  const raced = await readDevKey(path);
+  if (!raced) throw new Error(`${path} could not be read after it was created`);
+  return raced;
 }
 
 /** A token signed with the development key (default lifetime one hour). */

@@ -1,8 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { LruMap } from '../cache';
+import { createFileOnce } from './fileOnce';
 import type { Principal } from './types';
 
 /**
@@ -48,16 +49,7 @@ export async function loadOrCreateIdentitySecret(dir: string): Promise<string> {
   const path = join(dir, SECRET_FILE);
   const existing = await readSecret(path);
   if (existing) return existing;
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pending = join(dir, `.${SECRET_FILE}.${randomUUID()}`);
-  await writeFile(pending, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(pending, path);
-  } catch (err) {
-    if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === 'EEXIST')) throw err;
-  } finally {
-    await rm(pending, { force: true });
-  }
+  await createFileOnce(dir, SECRET_FILE, `${randomBytes(32).toString('hex')}\n`);
   const secret = await readSecret(path);
   if (!secret) throw new Error(`${path} is not a Junction identity secret`);
   return secret;

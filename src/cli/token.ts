@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadOrCreateDevKey, signDevToken } from '../auth';
+import { packageRoot } from '../config';
 import { parse } from './args';
 import { UsageError } from './usage';
 
@@ -37,13 +37,7 @@ function secondsOption(value: string): number {
   return Number(value);
 }
 
-/**
- * `.junction` at the package root (gitignored). Found by walking up to package.json, which gives the same folder
- * from dist/src/cli (the built CLI) and from src/cli (the sources, under test).
- */
+/** `.junction` at the package root (git-ignored): where `serve` finds the same development key. */
 export function defaultDevKeyDir(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, '.junction');
-  }
-  return join(__dirname, '../../../.junction');
+  return join(packageRoot(), '.junction');
 }

@@ -124,8 +124,8 @@ function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
   return { ...(resolved as LimitsConfig), batching: raw.batching };
 }
 
-// The folder holding Junction's package.json, whether running from src/ (tests) or dist/src/ (built).
-function packageRoot(): string {
+/** The folder holding Junction's package.json, whether running from src/ (tests) or dist/src/ (built). */
+export function packageRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, 'package.json'))) return dir;
