@@ -33,6 +33,15 @@ export interface JunctionConfig {
     devKeyDir: string;
   };
   readonly supergraph: { watch: boolean };
+  readonly store: {
+    backend: 'memory' | 'redis';
+    keyPrefix: string;
+    memory: { maxBytes: number };
+    redis: { url: string | undefined; cluster: readonly string[]; commandTimeoutMs: number; connectTimeoutMs: number; maxRetriesPerRequest: number };
+  };
+  readonly persistedQueries: Omit<RawConfig['persistedQueries'], 'bypass'> & {
+    bypass: { scopes: readonly string[]; header: { name: string; value: string } | undefined };
+  };
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
@@ -79,6 +88,15 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
   if (env.JUNCTION_IDENTITY_SECRET !== undefined && env.JUNCTION_IDENTITY_SECRET.length < 32) problems.push('JUNCTION_IDENTITY_SECRET: must be at least 32 characters');
   if (env.NODE_ENV === 'production' && raw.auth.devKey === true) problems.push('auth.devKey: the development key is refused in production');
+  const redisUrl = env.REDIS_URL || raw.store.redis.url;
+  if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
+  const backend = raw.store.backend ?? (env.REDIS_URL || raw.store.redis.cluster.length > 0 ? 'redis' : 'memory');
+  if (backend === 'redis' && !redisUrl && raw.store.redis.cluster.length === 0) problems.push('store.backend: redis needs REDIS_URL, store.redis.url or store.redis.cluster');
+  const bypassHeader = raw.persistedQueries.bypass.header;
+  const bypassValue = bypassHeader ? bypassHeader.value ?? env[bypassHeader.valueFromEnv ?? ''] : undefined;
+  if (bypassHeader && (bypassValue === undefined || bypassValue.length < 16)) {
+    problems.push(`persistedQueries.bypass.header: environment variable ${bypassHeader.valueFromEnv} must hold at least 16 characters`);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const production = env.NODE_ENV === 'production';
@@ -109,6 +127,14 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     },
     auth: { ...raw.auth, devKey: !production && (raw.auth.devKey ?? true), devKeyDir: join(packageRoot(), '.junction') },
     supergraph: raw.supergraph,
+    store: { ...raw.store, backend, redis: { ...raw.store.redis, url: redisUrl } },
+    persistedQueries: {
+      ...raw.persistedQueries,
+      bypass: {
+        scopes: raw.persistedQueries.bypass.scopes,
+        header: bypassHeader && bypassValue ? { name: bypassHeader.name.toLowerCase(), value: bypassValue } : undefined,
+      },
+    },
     logging: { level },
     env,
   };

@@ -195,6 +195,91 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** Where APQ registrations, caches and counters live (src/cache/store.ts). */
+    store: z
+      .object({
+        /** `memory` (per process) or `redis` (shared by every replica). Default: `redis` when REDIS_URL is set, else `memory`. */
+        backend: z.enum(['memory', 'redis']).optional(),
+        /** Prepended to every key, so several gateways (or environments) can share one Redis. */
+        keyPrefix: z.string().default('junction:'),
+        memory: z
+          .object({
+            /** Most bytes (keys + values) kept in memory; least recently used entries are evicted beyond. */
+            maxBytes: z.number().int().positive().default(64 * 1024 * 1024),
+          })
+          .strict()
+          .default({}),
+        redis: z
+          .object({
+            /** redis:// or rediss:// URL. REDIS_URL wins over it. */
+            url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+            /** Redis Cluster: seed node URLs (then `url` is ignored). */
+            cluster: z.array(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')).default([]),
+            /** A command slower than this counts as a miss (or a failed write). */
+            commandTimeoutMs: z.number().int().positive().max(60_000).default(250),
+            connectTimeoutMs: z.number().int().positive().max(60_000).default(2_000),
+            /** Retries of one command while reconnecting (the connection itself is retried for ever, with backoff). */
+            maxRetriesPerRequest: z.number().int().min(0).max(10).default(1),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    /** Automatic persisted queries and trusted documents (persisted-operation manifests). */
+    persistedQueries: z
+      .object({
+        apq: z
+          .object({
+            /** Answer `extensions.persistedQuery` hashes from the store (PERSISTED_QUERY_NOT_SUPPORTED when off). */
+            enabled: z.boolean().default(true),
+            /** How long a registered query is kept. */
+            ttlSec: z.number().int().positive().default(86_400),
+          })
+          .strict()
+          .default({}),
+        /** `off`, `log_unknown` (serve, log and count operations not in a manifest), `safelist` (only listed ids or bodies), `require_id` (only listed ids). */
+        mode: z.enum(['off', 'log_unknown', 'safelist', 'require_id']).default('off'),
+        /** Apollo persisted-query manifests, read at start and re-read when they change. */
+        manifests: z
+          .array(
+            z
+              .object({
+                path: z.string().min(1).optional(),
+                url: z.string().url().optional(),
+                /** Every operation of this manifest belongs to this client (overrides the entries' clientName). */
+                clientName: z.string().min(1).optional(),
+              })
+              .strict()
+              .refine((m) => (m.path === undefined) !== (m.url === undefined), 'a manifest needs exactly one of path, url'),
+          )
+          .default([]),
+        /** How often manifest URLs are re-fetched (files are watched every 500 ms). */
+        pollIntervalMs: z.number().int().min(1000).default(30_000),
+        /** An id listed for a client (clientName) is accepted only from that client (`apollographql-client-name` header). */
+        scopeByClientName: z.boolean().default(false),
+        /** Callers that skip the safelist (internal tools): any of these scopes, or this header with this value. */
+        bypass: z
+          .object({
+            scopes: z.array(z.string().min(1)).default([]),
+            header: z
+              .object({
+                name: headerName,
+                /** The shared secret, or the environment variable holding it. */
+                value: z.string().min(16).optional(),
+                valueFromEnv: z.string().min(1).optional(),
+              })
+              .strict()
+              .refine((h) => (h.value === undefined) !== (h.valueFromEnv === undefined), 'bypass.header needs exactly one of value, valueFromEnv')
+              .optional(),
+          })
+          .strict()
+          .default({}),
+        /** Plan every manifest operation at start and after each supergraph or manifest change. */
+        prewarm: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
     /** `all` applies to every subgraph; a subgraph's own name overrides single settings. */
     subgraphs: z.record(subgraphTransport.partial()).default({}),
     supergraph: z

@@ -1,0 +1,1 @@
+export { parseManifest, type ManifestOperation, type ManifestResult } from './manifest';
