@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage';
 
@@ -14,4 +15,35 @@ export function portOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${value}"`);
   return Number(value);
+}
+
+/** The options of the offline checks (`plan`, `manifest check`). */
+export const CHECK_OPTIONS = {
+  supergraph: { type: 'string' },
+  config: { type: 'string' },
+  format: { type: 'string', default: 'text' },
+} as const;
+
+/** An offline check's one input file and its supergraph; usage errors for anything missing or unknown. */
+export function checkInputs(
+  command: string,
+  input: string,
+  positionals: readonly string[],
+  values: { supergraph?: string; format?: string },
+): { file: string; supergraph: string; format: 'text' | 'json' } {
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError(`${command} needs exactly one <${input}>`);
+  if (!values.supergraph) throw new UsageError(`${command} needs --supergraph <supergraph.yaml | supergraph.graphql>`);
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
+  return { file, supergraph: values.supergraph, format: values.format };
+}
+
+/** A command's input file; undefined, reported, when it cannot be read. */
+export async function readInput(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    console.error(`cannot read ${file}`);
+    return undefined;
+  }
 }

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Command> = {
   serve: () => (require('./serve') as typeof import('./serve')).serveCommand,
   compose: () => (require('./compose') as typeof import('./compose')).composeCommand,
   plan: () => (require('./plan') as typeof import('./plan')).planCommand,
+  manifest: () => (require('./manifest') as typeof import('./manifest')).manifestCommand,
   subgraphs: () => (require('./subgraphs') as typeof import('./subgraphs')).subgraphsCommand,
   demo: () => (require('./demo') as typeof import('./demo')).demoCommand,
   token: () => (require('./token') as typeof import('./token')).tokenCommand,

@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { loadSupergraph } from '../composition';
-import { loadConfig, readEnvironment } from '../config';
-import { estimateOperationCost, explainLimits, formatLimitStatuses } from '../security';
-import { planExtensions, planOperation } from '../gateway';
-import { parse } from './args';
+import { planExtensions } from '../gateway';
+import { formatLimitStatuses } from '../security';
+import { CHECK_OPTIONS, checkInputs, parse, readInput } from './args';
+import { loadOperationChecker } from './checkOperation';
 import { UsageError } from './usage';
 
 /**
@@ -13,62 +11,34 @@ import { UsageError } from './usage';
 export async function planCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    {
-      supergraph: { type: 'string' },
-      config: { type: 'string' },
-      'operation-name': { type: 'string' },
-      variables: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-    },
+    { ...CHECK_OPTIONS, 'operation-name': { type: 'string' }, variables: { type: 'string' } },
     true,
   );
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('plan needs exactly one <operation.graphql>');
-  if (!values.supergraph) throw new UsageError('plan needs --supergraph <supergraph.yaml | supergraph.graphql>');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
-  let operation: string;
-  try {
-    operation = await readFile(file, 'utf8');
-  } catch {
-    console.error(`cannot read ${file}`);
-    return 1;
-  }
-  const supergraph = await loadSupergraph(values.supergraph, readEnvironment());
-  if (!supergraph.ok) {
-    for (const problem of supergraph.problems) console.error(problem);
-    return 1;
-  }
-  const planned = planOperation(supergraph.supergraphSdl, operation, values['operation-name']);
-  if (!planned.ok) {
-    console.error(`${file}: no plan:\n${planned.errors.map((e) => `  - ${e}`).join('\n')}`);
-    return 1;
-  }
-  // The limits (and their maxima from --config, else the defaults) the operation is at or over.
-  const config = loadConfig({ file: values.config });
-  if (!config.ok) {
-    console.error(`Invalid configuration:\n${config.problems.map((p) => `  - ${p}`).join('\n')}`);
-    return 1;
-  }
-  const limits = explainLimits(config.value.limits, operation, values['operation-name']) ?? [];
+  const { file, supergraph, format } = checkInputs('plan', 'operation.graphql', positionals, values);
+  const operation = await readInput(file);
+  if (operation === undefined) return 1;
   let variables: Record<string, unknown> = {};
   try {
     variables = values.variables ? (JSON.parse(values.variables) as Record<string, unknown>) : {};
   } catch {
     throw new UsageError('--variables must be a JSON object');
   }
-  const cost = estimateOperationCost(supergraph.supergraphSdl, operation, values['operation-name'], variables, config.value.cost);
-  const costRefused = config.value.cost.mode === 'enforce' && (cost.cost > config.value.cost.max || cost.errors.length > 0);
-  const refused = [
-    ...limits.filter((s) => s.status === 'over' && s.mode === 'enforce').map((s) => s.code),
-    ...(costRefused ? [cost.errors[0]?.extensions.code ?? 'COST_ESTIMATED_TOO_EXPENSIVE'] : []),
-  ];
-  if (values.format === 'json') {
-    const costJson = { estimated: cost.cost, max: config.value.cost.max, mode: config.value.cost.mode, errors: cost.errors.map((e) => e.message) };
-    console.log(JSON.stringify({ ...(planExtensions(planned.plan, { router: 'true' }).apolloQueryPlan as object), limits, cost: costJson }, null, 2));
+  const checker = await loadOperationChecker(supergraph, values.config);
+  if (!checker) return 1;
+  const { plan, limits, cost, problems } = checker.check(operation, values['operation-name'], variables);
+  if (!plan.ok) {
+    console.error(`${file}: no plan:\n${plan.errors.map((e) => `  - ${e}`).join('\n')}`);
+    return 1;
+  }
+  const { max, mode } = checker.options.cost;
+  const refused = problems.map((p) => p.code);
+  if (format === 'json') {
+    const costJson = { estimated: cost?.cost ?? null, max, mode, errors: cost?.errors.map((e) => e.message) ?? [] };
+    console.log(JSON.stringify({ ...(planExtensions(plan.plan, { router: 'true' }).apolloQueryPlan as object), limits, cost: costJson }, null, 2));
   } else {
-    console.log(planned.text);
+    console.log(plan.text);
     console.log(`\nLimits (value / max):\n${formatLimitStatuses(limits)}`);
-    console.log(`\nEstimated cost: ${cost.cost} (max ${config.value.cost.max}, ${config.value.cost.mode})${cost.errors.map((e) => `\n  - ${e.message}`).join('')}`);
+    if (cost) console.log(`\nEstimated cost: ${cost.cost} (max ${max}, ${mode})${cost.errors.map((e) => `\n  - ${e.message}`).join('')}`);
     if (refused.length > 0) console.log(`\nThe gateway would refuse this operation: ${refused.join(', ')}.`);
   }
   return refused.length > 0 ? 1 : 0;

@@ -92,6 +92,9 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (env.REDIS_URL && !/^rediss?:\/\//.test(env.REDIS_URL)) problems.push('REDIS_URL: must start with redis:// or rediss://');
   const backend = raw.store.backend ?? (env.REDIS_URL || raw.store.redis.cluster.length > 0 ? 'redis' : 'memory');
   if (backend === 'redis' && !redisUrl && raw.store.redis.cluster.length === 0) problems.push('store.backend: redis needs REDIS_URL, store.redis.url or store.redis.cluster');
+  if (raw.persistedQueries.mode !== 'off' && raw.persistedQueries.manifests.length === 0) {
+    problems.push(`persistedQueries.mode: ${raw.persistedQueries.mode} needs at least one entry in persistedQueries.manifests`);
+  }
   const bypassHeader = raw.persistedQueries.bypass.header;
   const bypassValue = bypassHeader ? bypassHeader.value ?? env[bypassHeader.valueFromEnv ?? ''] : undefined;
   if (bypassHeader && (bypassValue === undefined || bypassValue.length < 16)) {

@@ -17,6 +17,13 @@ export const ERROR_CODES = {
   INTROSPECTION_DISABLED: { status: 400, description: 'Introspection is off (the default when NODE_ENV=production).' },
   BATCHING_DISABLED: { status: 400, description: 'The body is an array of operations and batching is off.' },
   BATCH_LIMIT_EXCEEDED: { status: 400, description: 'More operations in one batch than limits.batching.maxSize.' },
+  // Persisted operations (Apollo's APQ protocol; Apollo Router's trusted-document codes).
+  PERSISTED_QUERY_NOT_FOUND: { status: 200, description: 'The APQ hash is not registered (yet): send the query with the hash to register it.' },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 200, description: 'APQ is off (persistedQueries.apq.enabled: false).' },
+  PERSISTED_QUERY_HASH_MISMATCH: { status: 400, description: 'The sha256Hash (or documentId) is not the sha256 of the query sent with it.' },
+  PERSISTED_QUERY_NOT_IN_LIST: { status: 400, description: 'The persisted-query id is in no manifest (safelist and require_id modes).' },
+  QUERY_NOT_IN_SAFELIST: { status: 400, description: 'A free-form query that is not byte-identical to a manifest operation (safelist mode).' },
+  PERSISTED_QUERY_ID_REQUIRED: { status: 400, description: 'A query body was sent where only manifest ids are accepted (require_id mode).' },
   // Request limits and demand control (Apollo Router's codes where it has one).
   MAX_TOKENS_LIMIT: { status: 400, description: 'More parser tokens than limits.maxTokens.' },
   MAX_DEPTH_LIMIT: { status: 400, description: 'Fields nested deeper than limits.maxDepth.' },

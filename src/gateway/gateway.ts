@@ -3,7 +3,8 @@ import type { GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
 import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
 import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { createHash } from 'node:crypto';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
 import { junctionError } from '../errors';
@@ -45,6 +46,11 @@ interface Authorized {
   key: string;
 }
 
+export interface PrewarmResult {
+  planned: number;
+  failed: Array<{ name: string | undefined; reason: string }>;
+}
+
 const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
 
 type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void;
@@ -72,23 +78,35 @@ export class JunctionGateway {
   }
 
   /**
-   * Activates a supergraph SDL. An SDL that does not build keeps the previous supergraph active and is
-   * reported to the caller; the same SDL again is a no-op.
+   * Builds (and validates) the state of a supergraph SDL without activating it, so it can be warmed first.
+   * An SDL that does not build is reported; the active SDL again answers the active state, `changed: false`.
    */
-  update(supergraphSdl: string): { ok: true; id: string; changed: boolean } | { ok: false; reason: string } {
-    let next: SupergraphState;
+  build(supergraphSdl: string): { ok: true; state: SupergraphState; changed: boolean } | { ok: false; reason: string } {
+    if (this.state && this.state.supergraphSdl === supergraphSdl) return { ok: true, state: this.state, changed: false };
     try {
-      next = buildSupergraphState(supergraphSdl, this.options, (name, url) => this.clientFor(name, url));
+      const state = buildSupergraphState(supergraphSdl, this.options, (name, url) => this.clientFor(name, url));
+      return { ok: true, state, changed: state.id !== this.state?.id };
     } catch (err) {
       return { ok: false, reason: err instanceof Error ? err.message : String(err) };
     }
-    if (next.id === this.state?.id) return { ok: true, id: next.id, changed: false };
+  }
+
+  /** Makes a built state the active one: new requests use it, requests under way finish on theirs. */
+  activate(next: SupergraphState): void {
+    if (next === this.state) return;
     this.state = next;
     this.states.set(next.schema, next);
     this.closeUnusedClients(next);
-    for (const listener of this.listeners) listener({ apiSchema: next.schema, coreSupergraphSdl: supergraphSdl });
+    for (const listener of this.listeners) listener({ apiSchema: next.schema, coreSupergraphSdl: next.supergraphSdl });
     this.markLoaded();
-    return { ok: true, id: next.id, changed: true };
+  }
+
+  /** Builds and activates a supergraph SDL; one that does not build keeps the previous supergraph active. */
+  update(supergraphSdl: string): { ok: true; id: string; changed: boolean } | { ok: false; reason: string } {
+    const built = this.build(supergraphSdl);
+    if (!built.ok) return built;
+    if (built.changed) this.activate(built.state);
+    return { ok: true, id: built.state.id, changed: built.changed };
   }
 
   /** The state a client-facing schema belongs to (the active one, or an older one requests still use). */
@@ -220,20 +238,28 @@ export class JunctionGateway {
   }
 
   private planFor(state: SupergraphState, rc: ExecutorContext, authorized?: Authorized): PreparedOperation | GraphQLError {
+    return this.prepare(state, rc.document, rc.queryHash, rc.operationName ?? undefined, authorized);
+  }
+
+  /**
+   * The prepared plan of an operation, from the state's plan cache or planned now. Keyed by the query's hash,
+   * the operation it names (as resolved: a request that leaves out the name of a document's only operation
+   * shares the plan of one that sends it), the active override labels and the caller's authorization outcome.
+   */
+  private prepare(state: SupergraphState, document: DocumentNode, queryHash: string, operationName: string | undefined, authorized?: Authorized): PreparedOperation | GraphQLError {
     const override = state.override.roll();
-    const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
+    const key = `${queryHash}\u0000${operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
     const cached = state.plans.get(key);
     if (cached) return cached;
-    const document = authorized?.document ?? rc.document;
-    const conflict = state.requiresConflicts.check(document, state.schema);
+    const planned = authorized?.document ?? document;
+    const conflict = state.requiresConflicts.check(planned, state.schema);
     if (conflict) return conflict;
     try {
-      const operationName = rc.request.operationName ?? undefined;
       // Everything removed: nothing to fetch; the shaper still answers null for every root field.
       const plan: QueryPlan = authorized?.empty
         ? { kind: 'QueryPlan', node: undefined }
-        : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, document, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
-      const prepared = this.options.fastExecutor ? prepareOperation(plan, rc.document, operationName, state.schema) : { plan };
+        : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
+      const prepared = this.options.fastExecutor ? prepareOperation(plan, document, operationName, state.schema) : { plan };
       state.plans.set(key, prepared);
       return prepared;
     } catch (err) {
@@ -241,6 +267,45 @@ export class JunctionGateway {
       if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);
       throw err;
     }
+  }
+
+  /**
+   * Plans operations ahead of traffic (persisted-query manifests at start, after a manifest change, and on a
+   * new supergraph before it is activated), as an unrestricted caller would run them. The event loop is
+   * yielded between operations, so requests keep flowing while a large manifest is planned.
+   */
+  async prewarm(operations: Iterable<{ body: string; name?: string | undefined }>, state: SupergraphState | undefined = this.state): Promise<PrewarmResult> {
+    const result: PrewarmResult = { planned: 0, failed: [] };
+    if (!state) return result;
+    for (const { body, name } of operations) {
+      await new Promise((resolve) => setImmediate(resolve));
+      let document: DocumentNode;
+      try {
+        document = parse(body);
+      } catch (err) {
+        result.failed.push({ name, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      const invalid = validate(state.schema, document);
+      if (invalid.length > 0) {
+        result.failed.push({ name, reason: invalid[0]?.message ?? 'invalid' });
+        continue;
+      }
+      // A manifest's name is a label; the document decides which operations exist.
+      const defined = operationNames(document);
+      const names = name !== undefined && defined.includes(name) ? [name] : defined;
+      const queryHash = createHash('sha256').update(body).digest('hex');
+      for (const operationName of names) {
+        try {
+          const prepared = this.prepare(state, document, queryHash, operationName);
+          if (prepared instanceof GraphQLError) result.failed.push({ name: operationName, reason: prepared.message });
+          else result.planned++;
+        } catch (err) {
+          result.failed.push({ name: operationName, reason: err instanceof Error ? err.message : String(err) });
+        }
+      }
+    }
+    return result;
   }
 
   private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined): Record<string, GraphQLDataSource> {
@@ -277,4 +342,9 @@ export class JunctionGateway {
       setTimeout(() => void client.close(), this.options.subgraphs.all.timeoutMs).unref();
     }
   }
+}
+
+/** The operations a document defines, by name (undefined for an anonymous one). */
+function operationNames(document: DocumentNode): Array<string | undefined> {
+  return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : []));
 }

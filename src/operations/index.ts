@@ -1,1 +1,13 @@
 export { parseManifest, type ManifestOperation, type ManifestResult } from './manifest';
+export { ApqStore } from './apq';
+export { ManifestSources, type ManifestSourceConfig } from './manifestSources';
+export { TrustedDocuments, type TrustedEntry } from './trustedDocuments';
+export {
+  PersistedOperations,
+  sha256Hex,
+  type OperationParams,
+  type PersistedOperationStats,
+  type PersistedOperationsContext,
+  type RequestFacts,
+  type Resolution,
+} from './persistedOperations';

@@ -2,6 +2,6 @@ export { createRequestLimits, isDryRun, limitStatusesOf, PARSER_NESTING_CEILING,
 export { LIMITS, limitStatuses, limitMessage, type LimitsConfig, type LimitStatus, type Limit, type LimitName, type LimitMode } from './limits/checkLimits';
 export { measureOperation, type OperationMeasures } from './limits/measureOperation';
 export { lexicalScan } from './limits/lexicalScan';
-export { explainLimits, formatLimitStatuses, estimateOperationCost } from './explain';
+export { explainLimits, explainCost, formatLimitStatuses, type Problem, type Verdict, type LimitsExplanation } from './explain';
 export { costPlugin, type CostPluginOptions } from './costPlugin';
 export { costIndexOf, estimateCost, actualCost, type CostIndex, type CostEstimate } from './cost';

@@ -4,14 +4,16 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { JunctionConfig } from '../config';
 import type { JunctionGateway } from '../gateway';
 import { apolloLogger, type Logger } from '../observability';
+import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
 import { createErrorFormatter } from './formatError';
 
 /**
  * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
- * limits first (before parsing, so an attack document is never parsed or validated), then the landing page.
+ * limits first (before parsing, so an attack document is never parsed or validated), demand control, APQ
+ * registration (after every check), then the landing page.
  */
-export function createApolloServer(gateway: JunctionGateway, config: JunctionConfig, logger: Logger, limits: RequestLimits): ApolloServer {
+export function createApolloServer(gateway: JunctionGateway, config: JunctionConfig, logger: Logger, limits: RequestLimits, operations: PersistedOperations): ApolloServer {
   return new ApolloServer({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
@@ -24,6 +26,9 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
     allowBatchedHttpRequests: config.limits.batching.enabled,
     // At most 100 validation errors per response: graphql-js stops at maxErrors and adds one "aborted" error.
     validationOptions: { maxErrors: 99 },
+    // APQ and manifests are resolved by Junction before Apollo Server sees the request (operations/); a
+    // persistedQuery extension that reaches Apollo Server is answered PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     plugins: [
       limits.plugin,
       // Demand control after validation (it needs types), before planning: refused operations are never planned.
@@ -33,6 +38,8 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
         supergraphOf: (apiSchema) => gateway.stateFor(apiSchema)?.supergraphSchema,
         explainOnDryRun: config.queryPlan.expose,
       }),
+      // APQ registration: its hook runs only once every check above has passed (see PersistedOperations.plugin).
+      operations.plugin(),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

@@ -3,8 +3,9 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth';
 import type { RequestAuthenticator } from './authentication';
-import { errorBody, type ErrorCode } from '../errors';
+import { ERROR_CODES, errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../observability';
+import type { OperationParams, PersistedOperations, RequestFacts, Resolution } from '../operations';
 import { BodyTooLarge, readBody } from './readBody';
 
 const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
@@ -20,6 +21,7 @@ export async function handleGraphQL(
     batching: { enabled: boolean; maxSize: number };
     preflight: Preflight;
     authenticator: RequestAuthenticator | undefined;
+    operations: PersistedOperations;
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -67,11 +69,29 @@ export async function handleGraphQL(
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
-  const refusal = method === 'GET' ? preflightSearch(url, q, options.preflight) : preflightBody(body, options.preflight);
+  let search = q >= 0 ? url.slice(q) : '';
+  // Operation resolution: APQ hashes and manifest ids become query text; the safelist mode is applied.
+  const apqRegister: Set<string> = new Set();
+  const facts: RequestFacts = { clientName: headers.get('apollographql-client-name') ?? undefined, principal, header: (name) => headers.get(name) ?? undefined };
+  if (method === 'GET') {
+    const resolved = await resolveSearch(search, options.operations, facts, apqRegister);
+    if (typeof resolved !== 'string') return refuseOperation(res, resolved);
+    search = resolved;
+  } else if (body !== null && typeof body === 'object') {
+    const ops = Array.isArray(body) ? body : [body];
+    const resolved: unknown[] = [];
+    for (const op of ops) {
+      const outcome = await resolveParams(op, options.operations, facts, apqRegister);
+      if (!outcome.ok) return refuseOperation(res, outcome);
+      resolved.push(outcome.params);
+    }
+    body = Array.isArray(body) ? resolved : resolved[0];
+  }
+  const refusal = method === 'GET' ? preflightSearch(search, options.preflight) : preflightBody(body, options.preflight);
   if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
   const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method, headers, search: q >= 0 ? url.slice(q) : '', body },
-    context: async () => ({ principal }),
+    httpGraphQLRequest: { method, headers, search, body },
+    context: async () => ({ principal, apqRegister }),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
@@ -95,11 +115,60 @@ function preflightBody(body: unknown, preflight: Preflight): GraphQLError | unde
   return undefined;
 }
 
-function preflightSearch(url: string, q: number, preflight: Preflight): GraphQLError | undefined {
-  if (q < 0) return undefined;
-  const params = new URLSearchParams(url.slice(q + 1));
+function preflightSearch(search: string, preflight: Preflight): GraphQLError | undefined {
+  if (search === '') return undefined;
+  const params = new URLSearchParams(search.slice(1));
   const query = params.get('query');
   return query === null ? undefined : preflight(query, params.get('operationName') ?? undefined);
+}
+
+/** One operation object of a POST body, resolved; objects Apollo Server must refuse pass unchanged. */
+async function resolveParams(op: unknown, operations: PersistedOperations, facts: RequestFacts, apqRegister: Set<string>): Promise<{ ok: true; params: unknown } | Extract<Resolution, { ok: false }>> {
+  if (op === null || typeof op !== 'object' || Array.isArray(op)) return { ok: true, params: op };
+  const params = op as OperationParams & Record<string, unknown>;
+  const pending = operations.resolve(params, facts);
+  const outcome = pending instanceof Promise ? await pending : pending;
+  if (!outcome.ok) return outcome;
+  if (outcome.register) apqRegister.add(outcome.register);
+  if (!outcome.rewrite) return { ok: true, params };
+  const { documentId: _documentId, extensions, ...rest } = params;
+  return { ok: true, params: { ...rest, query: outcome.query, ...withoutPersistedQuery(extensions) } };
+}
+
+/** GET parameters, resolved; the search string Apollo Server then reads (unchanged when nothing was resolved). */
+async function resolveSearch(search: string, operations: PersistedOperations, facts: RequestFacts, apqRegister: Set<string>): Promise<string | Extract<Resolution, { ok: false }>> {
+  const params = new URLSearchParams(search.slice(1));
+  const extensionsText = params.get('extensions');
+  let extensions: unknown;
+  try {
+    extensions = extensionsText === null ? undefined : JSON.parse(extensionsText);
+  } catch {
+    return search; // Apollo Server answers malformed extensions with its own 400.
+  }
+  const pending = operations.resolve({ query: params.get('query') ?? undefined, extensions, documentId: params.get('documentId') ?? undefined }, facts);
+  const outcome = pending instanceof Promise ? await pending : pending;
+  if (!outcome.ok) return outcome;
+  if (outcome.register) apqRegister.add(outcome.register);
+  if (!outcome.rewrite) return search;
+  params.delete('documentId');
+  params.set('query', outcome.query as string);
+  const rest = withoutPersistedQuery(extensions).extensions;
+  if (rest) params.set('extensions', JSON.stringify(rest));
+  else params.delete('extensions');
+  return `?${params.toString()}`;
+}
+
+function withoutPersistedQuery(extensions: unknown): { extensions?: Record<string, unknown> } {
+  if (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions)) return {};
+  const { persistedQuery: _persistedQuery, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? { extensions: rest } : {};
+}
+
+// Apollo's protocol: APQ misses are HTTP 200 and must not be cached (the client registers next).
+function refuseOperation(res: ServerResponse, refusal: Extract<Resolution, { ok: false }>): void {
+  const status = ERROR_CODES[refusal.code].status;
+  if (status === 200) res.setHeader('cache-control', 'private, no-cache, must-revalidate');
+  sendJson(res, status, errorBody(refusal.code, refusal.message));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string, closeConnection = false): void {

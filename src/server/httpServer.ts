@@ -4,6 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
+import type { PersistedOperations } from '../operations';
 import { handleGraphQL, sendJson } from './graphqlRoute';
 
 export interface HttpServerOptions {
@@ -14,6 +15,8 @@ export interface HttpServerOptions {
   preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
   /** Verifies the request's token; undefined when no key source is configured. */
   authenticator: RequestAuthenticator | undefined;
+  /** APQ and trusted documents: operation resolution before anything parses the operation. */
+  operations: PersistedOperations;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
   apollo: () => ApolloServer | undefined;

@@ -5,6 +5,9 @@ import type { JunctionConfig } from '../config';
 import { compileHeaderRules, JunctionGateway } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, type Logger } from '../observability';
+import { createStore, MemoryStore, type Store } from '../cache';
+import { ApqStore, ManifestSources, PersistedOperations, type TrustedDocuments } from '../operations';
+import type { SupergraphState } from '../gateway';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
 import { buildAuthenticator, identitySigner } from './authentication';
@@ -22,11 +25,18 @@ export interface Junction {
   readonly url: string;
   readonly port: number;
   readonly gateway: JunctionGateway;
+  /** APQ and trusted documents (stats, the loaded manifests). */
+  readonly operations: PersistedOperations;
+  /** The store behind APQ (memory, or Redis shared by every replica). */
+  readonly store: Store;
   /** Resolves once a supergraph is loaded and /graphql answers. */
   readonly ready: Promise<void>;
   /** Stops accepting, lets in-flight requests finish (up to server.shutdownGraceMs), then closes everything. */
   stop(): Promise<void>;
 }
+
+/** Bytes of recently used APQ entries kept in process in front of a shared store (see ApqStore). */
+const LOCAL_APQ_BYTES = 8 * 1024 * 1024;
 
 /** Assembles and starts a Junction gateway: HTTP server, gateway, supergraph loading and watching. */
 export async function startJunction(options: StartOptions): Promise<Junction> {
@@ -47,10 +57,41 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   let signalReady!: () => void;
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
 
+  // Persisted operations: manifests must load before the gateway serves anything (safelisting never fails open).
+  const store = createStore(config.store, logger);
+  const pq = config.persistedQueries;
+  const apq = pq.apq.enabled ? new ApqStore(store.scoped('apq:'), store.kind === 'redis' ? new MemoryStore({ maxBytes: LOCAL_APQ_BYTES, keyPrefix: '' }) : undefined, pq.apq.ttlSec) : undefined;
+  const operations = new PersistedOperations(pq, apq, logger);
+  const warm = async (state: SupergraphState | undefined, documents: TrustedDocuments): Promise<void> => {
+    if (!pq.prewarm || !state || documents.size === 0) return;
+    const started = Date.now();
+    const outcome = await gateway.prewarm(documents.operations(), state);
+    const failed = outcome.failed.slice(0, 20);
+    logger[failed.length > 0 ? 'warn' : 'info']({ supergraph: state.id, planned: outcome.planned, failed, ms: Date.now() - started }, 'persisted operations planned ahead of traffic');
+  };
+  let manifests: ManifestSources | undefined;
+  if (pq.manifests.length > 0) {
+    manifests = new ManifestSources(pq.manifests, {
+      pollIntervalMs: pq.pollIntervalMs,
+      logger,
+      onChange: (documents) => {
+        operations.setDocuments(documents);
+        void warm(gateway.current, documents);
+      },
+    });
+    try {
+      operations.setDocuments(await manifests.start());
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const http = createHttpServer({
     preflight: limits.preflight,
     authenticator: await buildAuthenticator(config),
+    operations,
     maxBodyBytes: config.server.maxBodyBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     batching: config.limits.batching,
@@ -59,23 +100,30 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     supergraphId: () => gateway.current?.id,
   });
 
-  const activate = (sdl: string, source: string): void => {
-    const outcome = gateway.update(sdl);
-    if (!outcome.ok) {
-      logger.error({ source, reason: outcome.reason }, 'supergraph rejected; keeping the last good one');
+  // Supergraph changes are applied one at a time, each warmed (manifest operations planned) before it goes live.
+  let activations = Promise.resolve();
+  const activateNow = async (sdl: string, source: string): Promise<void> => {
+    const built = gateway.build(sdl);
+    if (!built.ok) {
+      logger.error({ source, reason: built.reason }, 'supergraph rejected; keeping the last good one');
       return;
     }
-    if (outcome.changed) logger.info({ source, supergraph: outcome.id }, 'supergraph activated');
+    if (built.changed) {
+      await warm(built.state, operations.trustedDocuments);
+      gateway.activate(built.state);
+      logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
+    }
     if (!apolloStarting) {
-      const server = createApolloServer(gateway, config, logger, limits);
+      const server = createApolloServer(gateway, config, logger, limits, operations);
       apolloStarting = server.start().then(() => {
         apollo = server;
         signalReady();
       });
     }
   };
+  const activate = (sdl: string, source: string): Promise<void> => (activations = activations.then(() => activateNow(sdl, source)));
   const onResult = (result: SupergraphResult, source: string): void => {
-    if (result.ok) return activate(result.supergraphSdl, source);
+    if (result.ok) return void activate(result.supergraphSdl, source);
     logger.error({ source, problems: result.problems }, `supergraph could not be loaded; ${gateway.current ? 'keeping the last good one' : 'none is active yet'}`);
   };
 
@@ -100,6 +148,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       watcher?.stop();
+      manifests?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
       const deadline = Date.now() + config.server.shutdownGraceMs;
@@ -109,8 +158,9 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       await apolloStarting?.catch(() => undefined);
       await apollo?.stop();
       await gateway.stop();
+      await store.close();
     })());
 
-  return { url: `http://${host}:${port}/graphql`, port, gateway, ready, stop };
+  return { url: `http://${host}:${port}/graphql`, port, gateway, operations, store, ready, stop };
 }
 
