@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** One thing to measure: a GraphQL operation sent, unchanged, on every request. */
 export interface Workload {
   /** Short id used in the table and in latest.json. */
@@ -5,6 +7,8 @@ export interface Workload {
   readonly description: string;
   readonly query: string;
   readonly operationName?: string;
+  /** Sent as an APQ hash only (the query is registered once before the run). */
+  readonly persisted?: boolean;
 }
 
 /**
@@ -25,13 +29,22 @@ export const SMALL_QUERY = '{ me { name } }';
 export const WORKLOADS: readonly Workload[] = [
   { name: 'benchmark', description: "The Guild's federation benchmark query", query: BENCHMARK_QUERY, operationName: 'TestQuery' },
   { name: 'small', description: '{ me { name } }', query: SMALL_QUERY },
+  { name: 'small-apq', description: '{ me { name } } by APQ hash only (registered once before the run)', query: SMALL_QUERY, persisted: true },
 ];
 
 /** The POST body, built once: every request of a run sends exactly these bytes. */
 export function requestBody(workload: Workload): string {
-  return JSON.stringify(
-    workload.operationName === undefined
-      ? { query: workload.query }
-      : { query: workload.query, operationName: workload.operationName },
-  );
+  const operationName = workload.operationName === undefined ? {} : { operationName: workload.operationName };
+  return JSON.stringify(workload.persisted ? { ...operationName, extensions: apqExtension(workload.query) } : { query: workload.query, ...operationName });
+}
+
+/** The request that registers a persisted workload's query (APQ: the query with its hash). */
+export function registrationBody(workload: Workload): string | undefined {
+  if (!workload.persisted) return undefined;
+  const operationName = workload.operationName === undefined ? {} : { operationName: workload.operationName };
+  return JSON.stringify({ query: workload.query, ...operationName, extensions: apqExtension(workload.query) });
+}
+
+function apqExtension(query: string): { persistedQuery: { version: 1; sha256Hash: string } } {
+  return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
 }

@@ -18,7 +18,7 @@ import {
   waitUntilReady,
   type ManagedChild,
 } from './processes';
-import { WORKLOADS, requestBody, type Workload } from './queries';
+import { WORKLOADS, registrationBody, requestBody, type Workload } from './queries';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
 import { prepareBenchAuth } from './benchAuth';
 import {
@@ -249,6 +249,8 @@ async function measureGateway(
     progress(`  ${spec.id}: ready in ${Date.now() - started} ms (pid ${child.pid}, port ${port})`);
     const url = spec.graphqlUrl(port);
     const body = requestBody(workload);
+    const registration = registrationBody(workload);
+    if (registration !== undefined) await checkedRequest(`${label} registration`, url, registration);
 
     const reply = await checkedRequest(label, url, body);
     if (referenceData !== undefined && reply.data !== referenceData) {

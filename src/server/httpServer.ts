@@ -4,6 +4,7 @@ import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
 import type { Logger } from '../observability';
+import type { Store } from '../cache';
 import type { PersistedOperations } from '../operations';
 import { handleGraphQL, sendJson } from './graphqlRoute';
 
@@ -22,6 +23,8 @@ export interface HttpServerOptions {
   apollo: () => ApolloServer | undefined;
   /** The active supergraph's id, for /health. */
   supergraphId: () => string | undefined;
+  /** Reported by /health; a store that is down never makes the gateway unhealthy (it only means misses). */
+  store: Pick<Store, 'kind' | 'available'>;
 }
 
 export interface HttpServer {
@@ -48,7 +51,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       }
       if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
         const id = options.supergraphId();
-        return sendJson(res, id && options.apollo() ? 200 : 503, JSON.stringify(id ? { status: 'ok', supergraph: id } : { status: 'loading' }));
+        const ok = id !== undefined && options.apollo() !== undefined;
+        const store = { backend: options.store.kind, available: options.store.available() };
+        return sendJson(res, ok ? 200 : 503, JSON.stringify(ok ? { status: 'ok', supergraph: id, store } : { status: 'loading' }));
       }
       return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));
     } catch (err) {

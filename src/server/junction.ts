@@ -98,6 +98,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
+    store,
   });
 
   // Supergraph changes are applied one at a time, each warmed (manifest operations planned) before it goes live.

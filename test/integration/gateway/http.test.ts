@@ -78,9 +78,10 @@ describe('the HTTP front', () => {
   it('reports health with the active supergraph id', async () => {
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; supergraph: string };
+    const body = (await res.json()) as { status: string; supergraph: string; store: unknown };
     expect(body.status).toBe('ok');
     expect(body.supergraph).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.store).toEqual({ backend: 'memory', available: true });
   });
 
   it('serves the Apollo Sandbox landing page to a browser outside production', async () => {

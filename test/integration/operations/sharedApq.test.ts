@@ -77,6 +77,13 @@ describe('APQ shared through Redis', () => {
       expect((await postGraphQL(a.url, { query: other, extensions: apq(other) })).body.data).toEqual({ product: { id: '5' } });
 
       await redis.stop();
+      // Health reports the store down, and stays 200: a missing Redis means misses, not an unhealthy gateway.
+      const health = await waitFor(async () => {
+        const res = await fetch(b.url.replace('/graphql', '/health'));
+        const body = (await res.json()) as { store: { available: boolean } };
+        return body.store.available ? undefined : { status: res.status, body };
+      }, 'health to report the store down');
+      expect(health).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok', store: { backend: 'redis', available: false } }) });
 
       // B never looked `other` up, so only Redis could answer it: a miss, not an error or a hang.
       const started = Date.now();

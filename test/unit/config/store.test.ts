@@ -1,4 +1,5 @@
-import { createStore, MemoryStore, RedisStore } from '../../../src/cache';
+import { createStore, MemoryStore } from '../../../src/cache';
+import { RedisStore } from '../../../src/cache/redisStore';
 import { entryBytes } from '../../../src/cache/memoryStore';
 import { loadConfig, type Environment, type JunctionConfig } from '../../../src/config';
 import { createLogger } from '../../../src/observability';
