@@ -41,7 +41,7 @@ export interface PersistedOperationStats {
 
 /** The context field through which the HTTP layer asks the plugin to register APQ hashes. */
 export interface PersistedOperationsContext {
-  apqRegister?: Set<string>;
+  apqRegister?: readonly string[];
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -159,7 +159,7 @@ export class PersistedOperations {
       requestDidStart: async () => ({
         responseForOperation: async (rc) => {
           const hash = rc.queryHash;
-          if (this.apq && hash && rc.source && rc.contextValue.apqRegister?.has(hash)) {
+          if (this.apq && hash && rc.source && rc.contextValue.apqRegister?.includes(hash)) {
             this.stats.apqRegistrations++;
             void this.apq.register(hash, rc.source);
           }

@@ -71,21 +71,25 @@ export async function handleGraphQL(
   const q = url.indexOf('?');
   let search = q >= 0 ? url.slice(q) : '';
   // Operation resolution: APQ hashes and manifest ids become query text; the safelist mode is applied.
-  const apqRegister: Set<string> = new Set();
+  // Hashes to register once Apollo Server has accepted their query (see PersistedOperations.plugin).
+  const apqRegister: string[] = [];
   const facts: RequestFacts = { clientName: headers.get('apollographql-client-name') ?? undefined, principal, header: (name) => headers.get(name) ?? undefined };
   if (method === 'GET') {
     const resolved = await resolveSearch(search, options.operations, facts, apqRegister);
     if (typeof resolved !== 'string') return refuseOperation(res, resolved);
     search = resolved;
-  } else if (body !== null && typeof body === 'object') {
-    const ops = Array.isArray(body) ? body : [body];
+  } else if (Array.isArray(body)) {
     const resolved: unknown[] = [];
-    for (const op of ops) {
+    for (const op of body) {
       const outcome = await resolveParams(op, options.operations, facts, apqRegister);
       if (!outcome.ok) return refuseOperation(res, outcome);
       resolved.push(outcome.params);
     }
-    body = Array.isArray(body) ? resolved : resolved[0];
+    body = resolved;
+  } else if (body !== null && typeof body === 'object') {
+    const outcome = await resolveParams(body, options.operations, facts, apqRegister);
+    if (!outcome.ok) return refuseOperation(res, outcome);
+    body = outcome.params;
   }
   const refusal = method === 'GET' ? preflightSearch(search, options.preflight) : preflightBody(body, options.preflight);
   if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
@@ -123,20 +127,20 @@ function preflightSearch(search: string, preflight: Preflight): GraphQLError | u
 }
 
 /** One operation object of a POST body, resolved; objects Apollo Server must refuse pass unchanged. */
-async function resolveParams(op: unknown, operations: PersistedOperations, facts: RequestFacts, apqRegister: Set<string>): Promise<{ ok: true; params: unknown } | Extract<Resolution, { ok: false }>> {
+async function resolveParams(op: unknown, operations: PersistedOperations, facts: RequestFacts, apqRegister: string[]): Promise<{ ok: true; params: unknown } | Extract<Resolution, { ok: false }>> {
   if (op === null || typeof op !== 'object' || Array.isArray(op)) return { ok: true, params: op };
   const params = op as OperationParams & Record<string, unknown>;
   const pending = operations.resolve(params, facts);
   const outcome = pending instanceof Promise ? await pending : pending;
   if (!outcome.ok) return outcome;
-  if (outcome.register) apqRegister.add(outcome.register);
+  if (outcome.register) apqRegister.push(outcome.register);
   if (!outcome.rewrite) return { ok: true, params };
   const { documentId: _documentId, extensions, ...rest } = params;
   return { ok: true, params: { ...rest, query: outcome.query, ...withoutPersistedQuery(extensions) } };
 }
 
 /** GET parameters, resolved; the search string Apollo Server then reads (unchanged when nothing was resolved). */
-async function resolveSearch(search: string, operations: PersistedOperations, facts: RequestFacts, apqRegister: Set<string>): Promise<string | Extract<Resolution, { ok: false }>> {
+async function resolveSearch(search: string, operations: PersistedOperations, facts: RequestFacts, apqRegister: string[]): Promise<string | Extract<Resolution, { ok: false }>> {
   const params = new URLSearchParams(search.slice(1));
   const extensionsText = params.get('extensions');
   let extensions: unknown;
@@ -148,7 +152,7 @@ async function resolveSearch(search: string, operations: PersistedOperations, fa
   const pending = operations.resolve({ query: params.get('query') ?? undefined, extensions, documentId: params.get('documentId') ?? undefined }, facts);
   const outcome = pending instanceof Promise ? await pending : pending;
   if (!outcome.ok) return outcome;
-  if (outcome.register) apqRegister.add(outcome.register);
+  if (outcome.register) apqRegister.push(outcome.register);
   if (!outcome.rewrite) return search;
   params.delete('documentId');
   params.set('query', outcome.query as string);
