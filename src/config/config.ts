@@ -14,7 +14,7 @@ export interface JunctionConfig {
   readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
   readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number } };
   readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
-  readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>> };
+  readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>>; shared: boolean };
   readonly subgraphs: {
     all: { timeoutMs: number; maxResponseBytes: number; maxConnections: number };
     byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
@@ -42,6 +42,8 @@ export interface JunctionConfig {
   readonly persistedQueries: Omit<RawConfig['persistedQueries'], 'bypass'> & {
     bypass: { scopes: readonly string[]; header: { name: string; value: string } | undefined };
   };
+  readonly cache: RawConfig['cache'];
+  readonly admin: { scopes: readonly string[]; token: string | undefined };
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
@@ -100,6 +102,10 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (bypassHeader && (bypassValue === undefined || bypassValue.length < 16)) {
     problems.push(`persistedQueries.bypass.header: environment variable ${bypassHeader.valueFromEnv} must hold at least 16 characters`);
   }
+  const adminToken = raw.admin.token ? raw.admin.token.value ?? env[raw.admin.token.valueFromEnv ?? ''] : undefined;
+  if (raw.admin.token && (adminToken === undefined || adminToken.length < 32)) {
+    problems.push(`admin.token: environment variable ${raw.admin.token.valueFromEnv} must hold at least 32 characters`);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const production = env.NODE_ENV === 'production';
@@ -138,6 +144,8 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
         header: bypassHeader && bypassValue ? { name: bypassHeader.name.toLowerCase(), value: bypassValue } : undefined,
       },
     },
+    cache: raw.cache,
+    admin: { scopes: raw.admin.scopes, token: adminToken },
     logging: { level },
     env,
   };

@@ -85,6 +85,8 @@ export const configSchema = z
         cacheMaxEntries: z.number().int().positive().default(2000),
         /** Progressive-override labels (other than percent(N)) to treat as active. */
         overrideLabels: z.record(z.boolean()).default({}),
+        /** Also keep plans in the store (Redis): a new replica, or one after a restart, starts warm. */
+        shared: z.boolean().default(false),
       })
       .strict()
       .default({}),
@@ -277,6 +279,49 @@ export const configSchema = z
           .default({}),
         /** Plan every manifest operation at start and after each supergraph or manifest change. */
         prewarm: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    /** Response cache, entity cache and their invalidation (README "Caching"). Off unless enabled. */
+    cache: z
+      .object({
+        response: z
+          .object({
+            /** Cache whole query responses by operation, variables, vary headers and (for PRIVATE data) principal. */
+            enabled: z.boolean().default(false),
+            /** Longest time a response is kept, whatever the subgraphs allow. */
+            maxTtlSec: z.number().int().positive().default(3600),
+            /** Request headers whose values are part of the key (headers propagated to subgraphs always are). */
+            varyHeaders: z.array(headerName).default([]),
+          })
+          .strict()
+          .default({}),
+        entities: z
+          .object({
+            /** Cache subgraph root-field and `_entities` results per entity representation. */
+            enabled: z.boolean().default(false),
+            maxTtlSec: z.number().int().positive().default(3600),
+            /** Per subgraph: on/off and a TTL cap (over the global ones). */
+            subgraphs: z.record(z.object({ enabled: z.boolean().optional(), maxTtlSec: z.number().int().positive().optional() }).strict()).default({}),
+          })
+          .strict()
+          .default({}),
+        /** A mutation whose result holds entities (with their keys) invalidates them. */
+        invalidateOnMutation: z.boolean().default(true),
+        /** Subgraph response header listing cache tags (comma or space separated) for tag invalidation. */
+        tagHeader: headerName.default('cache-tag'),
+      })
+      .strict()
+      .default({}),
+    /** The admin API (POST /admin/cache/invalidate): callers with one of these scopes, or this bearer token. */
+    admin: z
+      .object({
+        scopes: z.array(z.string().min(1)).default(['junction:admin']),
+        token: z
+          .object({ value: z.string().min(32).optional(), valueFromEnv: z.string().min(1).optional() })
+          .strict()
+          .refine((t) => (t.value === undefined) !== (t.valueFromEnv === undefined), 'admin.token needs exactly one of value, valueFromEnv')
+          .optional(),
       })
       .strict()
       .default({}),

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { Store } from './store';
+
+/** What `POST /admin/cache/invalidate` (and a mutation's result) can name. */
+export type InvalidationTarget =
+  | { subgraph: string }
+  | { type: string; key?: Readonly<Record<string, unknown>> }
+  | { tag: string };
+
+/**
+ * Tags an entry depends on. Every cached entry (a whole response, an entity, a root-field result) records the
+ * tags of what it holds; invalidating writes a marker per tag, and an entry older than any of its markers is
+ * a miss. Markers live in the shared store, so an invalidation on one replica reaches every replica, with no
+ * key scan and no reverse index.
+ *
+ * - `s:<subgraph>`: the entry holds data from this subgraph.
+ * - `t:<Type>`: the entry holds objects of this type.
+ * - `e:<Type>:<keyHash>`: the entry is this entity (entity cache).
+ * - `n:<Type>`: the entry holds objects of this type whose keys it does not know; any invalidated entity of
+ *   the type invalidates it (a correct over-approximation).
+ * - `g:<tag>`: a tag the subgraph sent in its cache-tag header.
+ */
+export const cacheTag = {
+  subgraph: (name: string) => `s:${name}`,
+  type: (name: string) => `t:${name}`,
+  entity: (type: string, keyHash: string) => `e:${type}:${keyHash}`,
+  unkeyed: (type: string) => `n:${type}`,
+  custom: (tag: string) => `g:${tag}`,
+};
+
+/** The tags an invalidation target writes markers for. */
+export function tagsOf(target: InvalidationTarget): string[] {
+  if ('subgraph' in target) return [cacheTag.subgraph(target.subgraph)];
+  if ('tag' in target) return [cacheTag.custom(target.tag)];
+  if (target.key === undefined) return [cacheTag.type(target.type)];
+  return [cacheTag.entity(target.type, entityKeyHash(target.key)), cacheTag.unkeyed(target.type)];
+}
+
+/** A stable hash of an entity key (`{ upc: "1" }`): object members sorted, so member order never matters. */
+export function entityKeyHash(key: unknown): string {
+  return createHash('sha256').update(canonicalJson(key)).digest('hex').slice(0, 32);
+}
+
+/** JSON with object members in sorted order (arrays keep theirs). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const members = Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${members.join(',')}}`;
+}
+
+/** Invalidation markers: `tag → the time it was last invalidated` (ms since the epoch). */
+export class Invalidations {
+  constructor(
+    private readonly markers: Store,
+    /** How long a marker must live: longer than any entry it can make stale. */
+    private readonly markerTtlMs: number,
+  ) {}
+
+  /** Marks every target invalidated now. Resolves false when the store did not take every marker. */
+  async invalidate(targets: readonly InvalidationTarget[]): Promise<boolean> {
+    const now = String(Date.now());
+    const tags = new Set(targets.flatMap(tagsOf));
+    const written = await Promise.all([...tags].map((tag) => this.markers.set(tag, now, this.markerTtlMs)));
+    return written.every(Boolean);
+  }
+
+  /** The markers of these tags, in order (undefined: never invalidated, or the store did not answer). */
+  async markersOf(tags: readonly string[]): Promise<Array<number | undefined>> {
+    if (tags.length === 0) return [];
+    const values = await this.markers.getMany(tags);
+    return values.map((v) => (v === undefined ? undefined : Number(v)));
+  }
+
+  /** Whether an entry stored at `storedAt` with these tags was invalidated since. */
+  async isStale(tags: readonly string[], storedAt: number): Promise<boolean> {
+    const markers = await this.markersOf(tags);
+    return markers.some((m) => m !== undefined && m >= storedAt);
+  }
+}
