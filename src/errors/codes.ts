@@ -4,9 +4,9 @@
  */
 export const ERROR_CODES = {
   // Transport and request shape.
-  BAD_REQUEST: { status: 400, description: 'The HTTP request is not a valid GraphQL request.' },
-  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is larger than server.maxBodyBytes.' },
-  METHOD_NOT_ALLOWED: { status: 405, description: 'Wrong HTTP method (mutations are POST only).' },
+  BAD_REQUEST: { status: 400, description: 'The HTTP request is not a valid GraphQL request (or admin API request).' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is larger than server.maxBodyBytes (64 KiB on the admin API).' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'Wrong HTTP method (mutations and the admin API are POST only).' },
   NOT_FOUND: { status: 404, description: 'No route at this path.' },
   GRAPHQL_PARSE_FAILED: { status: 400, description: 'The operation is not valid GraphQL syntax.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, description: 'The operation does not validate against the schema.' },
@@ -37,8 +37,10 @@ export const ERROR_CODES = {
   COST_SLICING_ARGUMENT_REQUIRED: { status: 400, description: 'A @listSize field needs exactly one slicing argument.' },
   UNAUTHORIZED_FIELD_OR_TYPE: { status: 403, description: 'A field or type needs authentication, a scope or a policy the caller lacks (null at its path; 403 in reject mode).' },
   UNAUTHENTICATED: { status: 401, description: 'The token is missing (when required), invalid, expired or not trusted.' },
+  FORBIDDEN: { status: 403, description: 'A verified caller without an admin scope called the admin API.' },
   // Gateway state and subgraphs.
   SCHEMA_NOT_LOADED: { status: 503, description: 'No supergraph is loaded yet.' },
+  CACHE_STORE_UNAVAILABLE: { status: 503, description: 'The store did not take every invalidation marker; the invalidation may not reach every replica.' },
   SUBGRAPH_UNAVAILABLE: { status: 200, description: 'A subgraph could not be reached or failed (partial data).' },
   SUBGRAPH_BAD_RESPONSE: { status: 200, description: 'A subgraph answered something that is not a GraphQL response.' },
   SUBGRAPH_RESPONSE_TOO_LARGE: { status: 200, description: 'A subgraph answer exceeded maxResponseBytes.' },

@@ -4,9 +4,10 @@ import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
 import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
+import { entitiesInResult, principalKey, UNCACHEABLE, type EntityCache, type Invalidations } from '../cache';
 import { junctionError } from '../errors';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
@@ -30,6 +31,18 @@ export interface JunctionGatewayOptions {
   identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
   /** Header propagation rules (compiled from gateway.yaml `headers`); undefined when there are none. */
   headerPlanner?: HeaderPlanner;
+  /** The subgraph response header carrying cache tags (lower-case). */
+  cacheTagHeader?: string;
+  /** Caches (src/cache); undefined when none is on. */
+  caching?: {
+    invalidations: Invalidations;
+    /** The entity cache, when on for at least one subgraph. */
+    entities: EntityCache | undefined;
+    /** The response cache is on: collect what each response depends on (see `responseTagsOf`). */
+    responses: boolean;
+    /** Invalidate the entities a mutation's result holds. */
+    invalidateOnMutation: boolean;
+  };
   /** @authenticated / @requiresScopes / @policy enforcement; policies are evaluated by the operator's rule. */
   authorization?: {
     mode: 'filter' | 'reject';
@@ -50,6 +63,14 @@ export interface PrewarmResult {
   planned: number;
   failed: Array<{ name: string | undefined; reason: string }>;
 }
+
+/**
+ * The invalidation tags of each request's response, for the response cache, keyed by the request's
+ * `overallCachePolicy` (the one object Apollo Server shares between its plugins' request context and the
+ * gateway's; the `request` the gateway sees is a copy). Absent for a request whose response must not be cached (it ran on @apollo/gateway's executor,
+ * whose fetches are not tagged).
+ */
+export const responseTagsOf = new WeakMap<object, Set<string>>();
 
 const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
 
@@ -149,6 +170,7 @@ export class JunctionGateway {
     const denied = authorized?.errors ?? [];
     const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied) : await this.executeStock(state, rc, prepared);
     if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
+    if (rc.operation.operation === 'mutation') await this.invalidateMutated(state, rc, result.data);
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
     return result;
   }
@@ -157,6 +179,10 @@ export class JunctionGateway {
   private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[]): Promise<ExecutionResult> {
     const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
     const variables = rc.request.variables ?? {};
+    const caching = this.options.caching;
+    const responseTags = caching?.responses ? new Set<string>() : undefined;
+    if (responseTags) responseTagsOf.set(rc.overallCachePolicy, responseTags);
+    const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
     const { data, errors } = await executePlan({
       plan: prepared.plan,
       variables,
@@ -164,6 +190,11 @@ export class JunctionGateway {
       clients: state.clients,
       supergraphSchema: state.supergraphSchema,
       identity: await this.identityFor(state, rc),
+      cache: {
+        policy: rc.overallCachePolicy,
+        responseTags,
+        entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(principal) } : undefined,
+      },
     });
     const shaped = fast.shaper(data, variables);
     if (denied.length > 0 || errors.length > 0) return { errors: [...denied, ...errors], data: shaped.data };
@@ -181,7 +212,17 @@ export class JunctionGateway {
       operationName: rc.request.operationName ?? undefined,
     });
     const identity = await this.identityFor(state, rc);
-    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity, rc.overallCachePolicy), rc, operationContext, state.supergraphSchema, state.apiSchema);
+  }
+
+  // A mutation's result names the entities it changed: their cached copies (and responses holding their type) go.
+  private async invalidateMutated(state: SupergraphState, rc: ExecutorContext, data: ExecutionResult['data']): Promise<void> {
+    const caching = this.options.caching;
+    if (!caching?.invalidateOnMutation || !data) return;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of rc.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    const targets = entitiesInResult(state.schema, rc.operation, fragments, data, state.entityKeys);
+    if (targets.length > 0) await caching.invalidations.invalidate(targets);
   }
 
   // Per subgraph: the propagated headers, then the signed identity (cached by the signer); the claims once.
@@ -209,32 +250,69 @@ export class JunctionGateway {
    * naming the filter outcome (part of the plan-cache key).
    */
   private async authorize(state: SupergraphState, rc: ExecutorContext): Promise<Authorized | GraphQLError | undefined> {
-    const authz = this.options.authorization;
-    const index = state.authorization;
-    if (!authz || !index) return undefined;
     const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
-    const caller: Caller = {
-      authenticated: principal !== undefined,
-      scopes: principal?.scopes ?? [],
-      policies: index.policies.length > 0 ? await authz.evaluatePolicies(index.policies, principal) : NO_POLICIES,
-    };
-    const operationName = rc.request.operationName ?? undefined;
-    const callerKey = `${caller.authenticated ? 1 : 0}|${caller.scopes.join(' ')}|${[...caller.policies].filter(([, ok]) => ok).map(([n]) => n).join(',')}`;
-    let byCaller = this.authorizations.get(rc.document);
-    if (!byCaller) this.authorizations.set(rc.document, (byCaller = new Map()));
-    let result = byCaller.get(`${operationName ?? ''}\u0000${callerKey}`);
-    if (!result) {
-      result = authorizeOperation(index, state.schema, rc.document, operationName, caller);
-      byCaller.set(`${operationName ?? ''}\u0000${callerKey}`, result);
-    }
-    if (result.unauthorized.length === 0) return undefined;
-    if (authz.mode === 'reject') {
+    const outcome = await this.authorization(state, rc.document, rc.request.operationName ?? undefined, principal);
+    if (!outcome) return undefined;
+    const { result, callerKey } = outcome;
+    if (this.options.authorization?.mode === 'reject') {
       return junctionError('UNAUTHORIZED_FIELD_OR_TYPE', `Unauthorized field or type at ${result.unauthorized.map((u) => u.path.join('.')).join(', ')}.`);
     }
     const errors = result.unauthorized.map(
       (u) => new GraphQLError('Unauthorized field or type', { path: [...u.path], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }),
     );
     return { document: result.document, empty: result.empty, errors, key: callerKey };
+  }
+
+  /**
+   * What this caller may not see of the operation, as a key: '' when nothing is restricted for them. Callers
+   * with the same key get the same answer from the same data (the response cache keys on it).
+   */
+  async authorizationKey(apiSchema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, principal: Principal | undefined): Promise<string> {
+    const state = this.states.get(apiSchema);
+    const outcome = state ? await this.authorization(state, document, operationName, principal) : undefined;
+    return outcome ? outcome.result.unauthorized.map((u) => u.path.join('.')).join(',') : '';
+  }
+
+  /**
+   * The headers this request would propagate to each subgraph (header rules), as a key: responses depend on
+   * them, so the response cache keys on them. '' when no rule propagates anything.
+   */
+  propagatedHeadersKey(apiSchema: GraphQLSchema, headers: Parameters<HeaderPlanner>[0], principal: Principal | undefined): string {
+    const planner = this.options.headerPlanner;
+    const state = this.states.get(apiSchema);
+    if (!planner || !state) return '';
+    let key = '';
+    for (const name of state.clients.keys()) {
+      const list = planner(headers, principal, name);
+      if (list.length > 0) key += `${name}:${JSON.stringify(list)};`;
+    }
+    return key;
+  }
+
+  // The authorization outcome, cached per document and caller class; undefined when nothing is restricted.
+  private async authorization(
+    state: SupergraphState,
+    document: DocumentNode,
+    operationName: string | undefined,
+    principal: Principal | undefined,
+  ): Promise<{ result: AuthorizationResult; callerKey: string } | undefined> {
+    const authz = this.options.authorization;
+    const index = state.authorization;
+    if (!authz || !index) return undefined;
+    const caller: Caller = {
+      authenticated: principal !== undefined,
+      scopes: principal?.scopes ?? [],
+      policies: index.policies.length > 0 ? await authz.evaluatePolicies(index.policies, principal) : NO_POLICIES,
+    };
+    const callerKey = `${caller.authenticated ? 1 : 0}|${caller.scopes.join(' ')}|${[...caller.policies].filter(([, ok]) => ok).map(([n]) => n).join(',')}`;
+    let byCaller = this.authorizations.get(document);
+    if (!byCaller) this.authorizations.set(document, (byCaller = new Map()));
+    let result = byCaller.get(`${operationName ?? ''}\u0000${callerKey}`);
+    if (!result) {
+      result = authorizeOperation(index, state.schema, document, operationName, caller);
+      byCaller.set(`${operationName ?? ''}\u0000${callerKey}`, result);
+    }
+    return result.unauthorized.length === 0 ? undefined : { result, callerKey };
   }
 
   private planFor(state: SupergraphState, rc: ExecutorContext, authorized?: Authorized): PreparedOperation | GraphQLError {
@@ -308,16 +386,20 @@ export class JunctionGateway {
     return result;
   }
 
-  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined): Record<string, GraphQLDataSource> {
+  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined, policy: ExecutorContext['overallCachePolicy']): Record<string, GraphQLDataSource> {
     const map: Record<string, GraphQLDataSource> = Object.create(null);
     const extensions = identity?.extensionsJson ? (JSON.parse(`{${identity.extensionsJson.slice(1)}}`) as { extensions: Record<string, unknown> }).extensions : undefined;
     for (const [name, client] of state.clients) {
       map[name] = {
-        process: ({ request }) =>
-          client.fetch(
+        process: async ({ request }) => {
+          const response = await client.fetch(
             { query: request.query ?? '', operationName: request.operationName, variables: request.variables, ...(extensions ? { extensions } : {}) },
             identity?.headers.get(name),
-          ) as ReturnType<GraphQLDataSource['process']>,
+          );
+          // As @apollo/gateway's RemoteGraphQLDataSource (honorSubgraphCacheControlHeader) does.
+          policy?.restrict(response.cacheHint ?? UNCACHEABLE);
+          return response as Awaited<ReturnType<GraphQLDataSource['process']>>;
+        },
       };
     }
     return map;
@@ -327,7 +409,7 @@ export class JunctionGateway {
     const key = `${name}\u0000${url}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name] });
+      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader });
       this.clients.set(key, client);
     }
     return client;

@@ -1,4 +1,4 @@
-export { JunctionGateway, type JunctionGatewayOptions, type PrewarmResult } from './gateway';
+export { JunctionGateway, responseTagsOf, type JunctionGatewayOptions, type PrewarmResult } from './gateway';
 export { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
 export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
 export type { SupergraphState } from './supergraphState';

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { parseCacheControl, UNCACHEABLE, type CacheHint } from '../cache/cacheHint';
 import type { ErrorCode } from '../errors';
 
 /** Per-subgraph transport settings (from `gateway.yaml` → `subgraphs`). */
@@ -10,6 +11,8 @@ export interface SubgraphClientOptions {
   maxResponseBytes: number;
   /** Keep-alive connections kept open to this subgraph. */
   maxConnections: number;
+  /** The response header carrying cache tags (gateway.yaml `cache.tagHeader`), lower-case. */
+  cacheTagHeader?: string;
 }
 
 export interface SubgraphRequest {
@@ -24,6 +27,8 @@ export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
   errors?: ReadonlyArray<Record<string, unknown>>;
   extensions?: Record<string, unknown>;
+  /** The answer's Cache-Control (and cache tags), read like @apollo/gateway's honorSubgraphCacheControlHeader. */
+  cacheHint?: CacheHint;
 }
 
 /**
@@ -66,8 +71,15 @@ export class SubgraphClient {
   }
 
   /** @internal the collector's way back: a finished body, or a failure. */
-  complete(text: string, status: number): SubgraphResponse {
-    return this.parse(text, status);
+  complete(text: string, status: number, cacheHint: CacheHint): SubgraphResponse {
+    const response = this.parse(text, status);
+    if (cacheHint !== UNCACHEABLE) response.cacheHint = cacheHint;
+    return response;
+  }
+
+  /** @internal */
+  get cacheTagHeader(): string | undefined {
+    return this.options.cacheTagHeader;
   }
 
   /** @internal */
@@ -130,6 +142,7 @@ class ResponseCollector {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private status = 0;
+  private cacheHint: CacheHint = UNCACHEABLE;
   private abort: ((err?: Error) => void) | undefined;
   private done = false;
 
@@ -142,8 +155,20 @@ class ResponseCollector {
     this.abort = abort;
   }
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, headers: Buffer[] | string[] | null): boolean {
     this.status = statusCode;
+    if (headers) {
+      // Raw [name, value, …] pairs; only the two caching headers are decoded.
+      let cacheControl: string | undefined;
+      let tags: string | undefined;
+      const tagHeader = this.client.cacheTagHeader;
+      for (let i = 0; i + 1 < headers.length; i += 2) {
+        const name = String(headers[i]);
+        if (name.length === 13 && name.toLowerCase() === 'cache-control') cacheControl = String(headers[i + 1]);
+        else if (tagHeader !== undefined && name.length === tagHeader.length && name.toLowerCase() === tagHeader) tags = String(headers[i + 1]);
+      }
+      if (cacheControl !== undefined || tags !== undefined) this.cacheHint = parseCacheControl(cacheControl, tags);
+    }
     return true;
   }
 
@@ -160,7 +185,7 @@ class ResponseCollector {
 
   onComplete(): void {
     const text = this.chunks.length === 1 ? (this.chunks[0] as Buffer).toString('utf8') : Buffer.concat(this.chunks, this.size).toString('utf8');
-    this.finish(this.client.complete(text, this.status));
+    this.finish(this.client.complete(text, this.status, this.cacheHint));
   }
 
   onError(err: Error): void {

@@ -4,7 +4,7 @@ import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import { authorizationIndexOf, type AuthorizationIndex } from '../authz';
 import type { PreparedOperation } from './execution';
-import { LruMap } from '../cache';
+import { EntityKeys, LruMap } from '../cache';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
 import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
 import type { SubgraphClient } from './subgraphClient';
@@ -28,6 +28,8 @@ export interface SupergraphState {
   readonly authorization: AuthorizationIndex | undefined;
   /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
   readonly requiresConflicts: RequiresConflicts;
+  /** Entity key field sets per type and subgraph (entity cache, invalidation). */
+  readonly entityKeys: EntityKeys;
   readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
   readonly clients: ReadonlyMap<string, SubgraphClient>;
 }
@@ -64,6 +66,7 @@ export function buildSupergraphState(
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     requiresConflicts: requiresConflictsOf(supergraphSchema),
     authorization: authorizationOf(supergraphSchema),
+    entityKeys: EntityKeys.of(supergraphSchema),
     subgraphs,
     clients,
   };

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { JunctionConfig } from '../config';
@@ -11,9 +11,16 @@ import { createErrorFormatter } from './formatError';
 /**
  * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
  * limits first (before parsing, so an attack document is never parsed or validated), demand control, APQ
- * registration (after every check), then the landing page.
+ * registration (after every check), the response cache, then the landing page.
  */
-export function createApolloServer(gateway: JunctionGateway, config: JunctionConfig, logger: Logger, limits: RequestLimits, operations: PersistedOperations): ApolloServer {
+export function createApolloServer(
+  gateway: JunctionGateway,
+  config: JunctionConfig,
+  logger: Logger,
+  limits: RequestLimits,
+  operations: PersistedOperations,
+  responseCache: ApolloServerPlugin | undefined,
+): ApolloServer {
   return new ApolloServer({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
@@ -40,6 +47,8 @@ export function createApolloServer(gateway: JunctionGateway, config: JunctionCon
       }),
       // APQ registration: its hook runs only once every check above has passed (see PersistedOperations.plugin).
       operations.plugin(),
+      // The response cache answers only operations every check above has accepted (and after APQ registration).
+      ...(responseCache ? [responseCache] : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import type { JunctionConfig } from '../config';
-import { compileHeaderRules, JunctionGateway } from '../gateway';
+import { compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, type Logger } from '../observability';
-import { createStore, MemoryStore, type Store } from '../cache';
+import { createStore, EntityCache, Invalidations, MemoryStore, responseCachePlugin, type Store } from '../cache';
 import { ApqStore, ManifestSources, PersistedOperations, type TrustedDocuments } from '../operations';
 import type { SupergraphState } from '../gateway';
 import { createRequestLimits } from '../security';
@@ -38,10 +38,24 @@ export interface Junction {
 /** Bytes of recently used APQ entries kept in process in front of a shared store (see ApqStore). */
 const LOCAL_APQ_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The entity cache and the invalidation markers over the store. Markers outlive every entry they can make
+ * stale (the longest TTL any cache allows).
+ */
+function createCaches(config: JunctionConfig, store: Store): { invalidations: Invalidations; entities: EntityCache | undefined } {
+  const { response, entities } = config.cache;
+  const caps = [response.maxTtlSec, entities.maxTtlSec, ...Object.values(entities.subgraphs).map((s) => s.maxTtlSec ?? 0)];
+  const invalidations = new Invalidations(store.scoped('inv:'), Math.max(...caps) * 1000 + 60_000);
+  const entityCacheOn = entities.enabled || Object.values(entities.subgraphs).some((s) => s.enabled === true);
+  return { invalidations, entities: entityCacheOn ? new EntityCache(store.scoped('ec:'), invalidations, entities) : undefined };
+}
+
 /** Assembles and starts a Junction gateway: HTTP server, gateway, supergraph loading and watching. */
 export async function startJunction(options: StartOptions): Promise<Junction> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logging.level);
+  const store = createStore(config.store, logger);
+  const caches = createCaches(config, store);
   const gateway = new JunctionGateway({
     subgraphs: config.subgraphs,
     planCacheMaxEntries: config.queryPlan.cacheMaxEntries,
@@ -51,6 +65,13 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
     headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
+    cacheTagHeader: config.cache.tagHeader.toLowerCase(),
+    caching: {
+      invalidations: caches.invalidations,
+      entities: caches.entities,
+      responses: config.cache.response.enabled,
+      invalidateOnMutation: config.cache.invalidateOnMutation,
+    },
   });
   let apollo: ApolloServer | undefined;
   let apolloStarting: Promise<void> | undefined;
@@ -58,7 +79,6 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
 
   // Persisted operations: manifests must load before the gateway serves anything (safelisting never fails open).
-  const store = createStore(config.store, logger);
   const pq = config.persistedQueries;
   const apq = pq.apq.enabled ? new ApqStore(store.scoped('apq:'), store.kind === 'redis' ? new MemoryStore({ maxBytes: LOCAL_APQ_BYTES, keyPrefix: '' }) : undefined, pq.apq.ttlSec) : undefined;
   const operations = new PersistedOperations(pq, apq, logger);
@@ -99,6 +119,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
     store,
+    admin: { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token },
   });
 
   // Supergraph changes are applied one at a time, each warmed (manifest operations planned) before it goes live.
@@ -115,7 +136,22 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
     }
     if (!apolloStarting) {
-      const server = createApolloServer(gateway, config, logger, limits, operations);
+      const responseCache = config.cache.response.enabled
+        ? responseCachePlugin({
+            store: store.scoped('rc:'),
+            invalidations: caches.invalidations,
+            gateway: {
+              supergraphIdOf: (schema) => gateway.stateFor(schema)?.id,
+              authorizationKey: (...args) => gateway.authorizationKey(...args),
+              propagatedHeadersKey: (...args) => gateway.propagatedHeadersKey(...args),
+              responseTagsOf: (policy) => responseTagsOf.get(policy),
+            },
+            maxTtlSec: config.cache.response.maxTtlSec,
+            varyHeaders: config.cache.response.varyHeaders.map((h) => h.toLowerCase()),
+            logger,
+          })
+        : undefined;
+      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache);
       apolloStarting = server.start().then(() => {
         apollo = server;
         signalReady();

@@ -11,6 +11,9 @@ export interface GraphQLHandlerOptions<TContext> {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** What Apollo's cache-control plugin answers for a response that must not be cached. */
+const UNCACHEABLE = 'no-store';
+
 /**
  * A node:http handler around `executeHTTPGraphQLRequest`. Written by hand (rather than
  * `startStandaloneServer`) to serve `/graphql` instead of `/`, bound the body size, and own
@@ -65,7 +68,10 @@ async function handle<TContext extends BaseContext>(
     httpGraphQLRequest: { method, headers, search: url.search, body },
     context: () => options.context(req),
   });
+  // Apollo's cache-control plugin sets the header on every answer from the request pipeline; what it
+  // leaves unmarked (a refusal before execution, such as a CSRF 400 or a 405) must not be cached either.
   for (const [key, value] of response.headers) res.setHeader(key, value);
+  if (!res.hasHeader('cache-control')) res.setHeader('cache-control', UNCACHEABLE);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
@@ -98,5 +104,7 @@ function fail(res: ServerResponse, error: unknown): void {
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
+  // Without it, HTTP caches may keep a 404 by heuristic; none of these answers is worth caching.
+  res.setHeader('cache-control', UNCACHEABLE);
   res.end(JSON.stringify(payload));
 }

@@ -2,6 +2,7 @@ import './telemetry';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
@@ -51,6 +52,10 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
       // Apollo installs this for subgraphs anyway (ftv1 traces, only when the gateway asks);
       // naming it here just stops the "Enabling inline tracing" log line on every start.
       ApolloServerPluginInlineTrace(),
+      // Installed by default too; named because the gateway's response and entity caches depend on it: it
+      // turns the schema's @cacheControl hints into the Cache-Control header. Unhinted root fields and
+      // object-returning fields count as maxAge 0, so an answer is uncacheable unless the schema says so.
+      ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 5_000 }),
     ],
   });

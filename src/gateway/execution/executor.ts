@@ -1,6 +1,7 @@
 import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, type GraphQLSchema } from 'graphql';
+import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
 import { mergeInto } from './merge';
 
@@ -17,6 +18,25 @@ export interface ExecutionInput {
   supergraphSchema: GraphQLSchema;
   /** Identity for the subgraphs: extra headers per subgraph, and a serialized `"extensions":{…}` member. */
   identity?: RequestIdentity;
+  /** Cache policy and caches for this request. */
+  cache?: ExecutionCache;
+}
+
+export interface ExecutionCache {
+  /** The request's overall cache policy (Apollo Server's), restricted by every subgraph answer used. */
+  policy: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } | undefined;
+  /** Collects what a cached response of this request depends on (response cache on). */
+  responseTags: Set<string> | undefined;
+  /** The entity cache (on for at least one subgraph), the supergraph's entity keys, and the principal's id. */
+  entities: { cache: EntityCache; keys: EntityKeys; principal: string | undefined } | undefined;
+}
+
+/** One subgraph answer as the plan uses it. */
+interface Received {
+  data: Data | undefined | null;
+  hint: CacheHint;
+  /** The answer carried errors: nothing of it is cached. */
+  failed: boolean;
 }
 
 export interface RequestIdentity {
@@ -93,8 +113,23 @@ class PlanRun {
       if (value !== undefined && Object.prototype.hasOwnProperty.call(this.input.variables, name)) variables[name] = value;
     }
 
+    const caching = this.input.cache?.entities;
+    const capSec = caching && fetch.operationKind === 'query' ? caching.cache.capFor(fetch.serviceName) : 0;
+
     if (!fetch.requires) {
-      const received = await this.send(client, fetch, variables, path, undefined);
+      let received: Data | undefined | null;
+      const entries = capSec > 0 && caching ? new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables) : undefined;
+      const entry = entries?.root();
+      const hit = entry && caching ? (await caching.cache.lookup([entry], caching.principal))[0] : undefined;
+      if (hit) {
+        received = hit.data as Data; // parsed afresh for this request: safe to merge into
+        this.used(fetch, hit.hint);
+      } else {
+        const sentAt = Date.now();
+        const answer = await this.send(client, fetch, variables, path, undefined);
+        received = answer.data;
+        if (entry && caching && !answer.failed) caching.cache.save(entry, received, answer.hint, sentAt, capSec, caching.principal);
+      }
       if (!received) return;
       if (fetch.outputRewrites) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, received);
       for (const entity of entities) mergeInto(entity, received);
@@ -113,14 +148,40 @@ class PlanRun {
     }
     if (representations.length === 0) return;
     if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
-    variables.representations = representations;
-    const received = await this.send(client, fetch, variables, path, owners);
-    if (!received) return;
-    const list = received._entities;
-    if (!Array.isArray(list)) throw new Error('Expected "data._entities" in response to be an array');
-    if (list.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-    for (let i = 0; i < list.length; i++) {
-      const receivedEntity = list[i] as Data | null;
+
+    // Entity cache: look every representation up, ask the subgraph only for the misses.
+    const results: Array<Data | null | undefined> = new Array(representations.length);
+    let missing = representations.map((_, i) => i);
+    let entryOf: Array<ReturnType<FetchEntries['entity']>> = [];
+    if (capSec > 0 && caching) {
+      const entries = new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables);
+      entryOf = representations.map((r) => entries.entity(r));
+      const hits = await caching.cache.lookup(entryOf, caching.principal);
+      missing = [];
+      hits.forEach((hit, i) => {
+        if (!hit) return void missing.push(i);
+        results[i] = hit.data as Data;
+        this.used(fetch, hit.hint);
+      });
+    }
+    if (missing.length > 0) {
+      const all = missing.length === representations.length;
+      variables.representations = all ? representations : missing.map((i) => representations[i]);
+      const sentAt = Date.now();
+      const answer = await this.send(client, fetch, variables, path, all ? owners : missing.map((i) => owners[i] as number));
+      if (!answer.data) return;
+      const list = answer.data._entities;
+      if (!Array.isArray(list)) throw new Error('Expected "data._entities" in response to be an array');
+      if (list.length !== missing.length) throw new Error(`Expected "data._entities" to contain ${missing.length} elements`);
+      for (let j = 0; j < list.length; j++) {
+        const i = missing[j] as number;
+        results[i] = list[j] as Data | null;
+        const entry = entryOf[i];
+        if (entry && caching && !answer.failed) caching.cache.save(entry, list[j], answer.hint, sentAt, capSec, caching.principal);
+      }
+    }
+    for (let i = 0; i < results.length; i++) {
+      const receivedEntity = results[i] ?? null;
       const existing = entities[owners[i] as number] as Data;
       if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
       if (fetch.outputRewrites && receivedEntity) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, receivedEntity);
@@ -128,10 +189,23 @@ class PlanRun {
     }
   }
 
-  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[] | undefined): Promise<Data | undefined | null> {
+  // A subgraph answer (fetched or cached) went into the response: it restricts the response's cache policy.
+  private used(fetch: FetchNode, hint: CacheHint): void {
+    const cache = this.input.cache;
+    if (!cache) return;
+    cache.policy?.restrict(hint);
+    const tags = cache.responseTags;
+    if (!tags) return;
+    for (const tag of fetchTagsOf(fetch, this.input.supergraphSchema).response) tags.add(tag);
+    for (const tag of hint.tags ?? []) tags.add(`g:${tag}`);
+  }
+
+  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[] | undefined): Promise<Received> {
     const identity = this.input.identity;
     const body = `${requestHead(fetch)}${JSON.stringify(variables)}${identity?.extensionsJson ?? ''}}`;
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName));
+    const hint = response.cacheHint ?? UNCACHEABLE;
+    this.used(fetch, hint);
     if (response.errors) {
       let hydrated: Path[] | undefined;
       for (const raw of response.errors) {
@@ -146,7 +220,7 @@ class PlanRun {
         this.errors.push(downstreamError(raw, fetch.serviceName, mapped));
       }
     }
-    return response.data;
+    return { data: response.data, hint, failed: response.errors !== undefined && response.errors.length > 0 };
   }
 }
 

@@ -58,7 +58,7 @@ describe('products subgraph over HTTP', () => {
 
   it('publishes Product as an entity keyed by upc', async () => {
     const sdl = await fetchSdl(products.url);
-    expect(sdl).toContain('type Product @key(fields: "upc") { upc: String! name: String price: Int weight: Int }');
+    expect(sdl).toContain('type Product @key(fields: "upc") @cacheControl(maxAge: 60) { upc: String! name: String price: Int weight: Int }');
     expect(sdl).toContain('topProducts(first: Int = 5): [Product]');
   });
 });

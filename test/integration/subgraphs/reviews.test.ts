@@ -83,9 +83,9 @@ describe('reviews subgraph: reading', () => {
 
   it('publishes the Review entity and the extensions of User and Product', async () => {
     const sdl = await fetchSdl(reviews.url);
-    expect(sdl).toContain('type Review @key(fields: "id") { id: ID! body: String author: User product: Product }');
-    expect(sdl).toContain('type User @key(fields: "id") { id: ID! reviews: [Review] @listSize(assumedSize: 5) }');
-    expect(sdl).toContain('type Product @key(fields: "upc") { upc: String! reviews: [Review] @listSize(assumedSize: 10) }');
+    expect(sdl).toContain('type Review @key(fields: "id") @cacheControl(maxAge: 30) { id: ID! body: String author: User product: Product }');
+    expect(sdl).toContain('type User @key(fields: "id") @cacheControl(maxAge: 30) { id: ID! reviews: [Review] @listSize(assumedSize: 5) }');
+    expect(sdl).toContain('type Product @key(fields: "upc") @cacheControl(maxAge: 30) { upc: String! reviews: [Review] @listSize(assumedSize: 10) }');
     expect(sdl).toContain('createReview(input: CreateReviewInput!): Review');
   });
 });

@@ -10,6 +10,16 @@ describe('the schema.graphql files', () => {
     expect(result.supergraphSdl).toContain('type Review');
   });
 
+  it('keep the @cacheControl scope enum, which composition carries into the supergraph, out of the API schema', () => {
+    const result = composeServices(
+      SUBGRAPH_NAMES.map((name) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs: SUBGRAPHS[name].typeDefs })),
+    );
+    expect(result.supergraphSdl).toContain('enum CacheControlScope');
+    const api = result.schema?.toAPISchema().toGraphQLJSSchema();
+    expect(api?.getType('Product')).toBeDefined();
+    expect(api?.getType('CacheControlScope')).toBeUndefined();
+  });
+
   it('each build into a subgraph schema with the entities they declare', () => {
     for (const name of SUBGRAPH_NAMES) {
       const { schema } = SUBGRAPHS[name].build();

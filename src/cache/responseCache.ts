@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Principal } from '../auth';
+import type { Logger } from '../observability';
+import { canonicalJson, type Invalidations } from './invalidation';
+import { principalKey } from './principalKey';
+import type { Store } from './store';
+
+/** What the response cache needs from the gateway (see JunctionGateway). */
+export interface ResponseCacheGateway {
+  /** The supergraph a request's schema belongs to: a schema change never serves an old response. */
+  supergraphIdOf(apiSchema: GraphQLSchema): string | undefined;
+  authorizationKey(apiSchema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, principal: Principal | undefined): Promise<string>;
+  propagatedHeadersKey(apiSchema: GraphQLSchema, headers: HeaderMap, principal: Principal | undefined): string;
+  /** The invalidation tags of a request's response (by its overallCachePolicy); absent when it must not be cached. */
+  responseTagsOf(policy: object): Set<string> | undefined;
+}
+
+export interface ResponseCacheOptions {
+  store: Store;
+  invalidations: Invalidations;
+  gateway: ResponseCacheGateway;
+  maxTtlSec: number;
+  /** Request headers (lower-case) whose values are part of the key. */
+  varyHeaders: readonly string[];
+  logger: Logger;
+}
+
+interface Stored {
+  /** data */
+  d: unknown;
+  /** when the request that produced it started (ms): invalidations at or after it make it stale */
+  s: number;
+  /** expires at (ms) */
+  x: number;
+  /** private */
+  p?: 1;
+  /** invalidation tags */
+  t: readonly string[];
+}
+
+interface Pending {
+  key: string;
+  principal: string | undefined;
+  startedAt: number;
+}
+
+// Requests that want something a cached answer cannot give: a plan, or the actual cost.
+const BYPASS_HEADERS = ['apollo-query-plan-experimental', 'apollo-expose-query-plan', 'junction-expose-cost'];
+
+/**
+ * The response cache: whole query responses, keyed by the supergraph, the operation, its variables, the
+ * vary headers, the headers propagated to subgraphs, what the caller may see (authorization), and for
+ * PRIVATE data the principal. The TTL is the response's cache policy (the smallest max-age of the subgraph
+ * answers that contributed, PRIVATE if any was) — nothing is stored when a part had no hint, the response
+ * has errors, or the operation is not a query. A hit answers with `Age` and the remaining `max-age`.
+ *
+ * It runs as an Apollo Server plugin: `responseForOperation` comes after parsing, validation, the request
+ * limits and demand control, so a cached answer never skips a check an uncached one would fail.
+ */
+export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
+  const { store, invalidations, gateway, logger } = options;
+  const pending = new WeakMap<object, Pending>();
+
+  const keyOf = async (rc: GraphQLRequestContext<{ principal?: Principal }>, supergraphId: string): Promise<string> => {
+    const { request, schema, document, operationName } = rc;
+    const headers = request.http?.headers ?? new HeaderMap();
+    const principal = rc.contextValue.principal;
+    const authorization = await gateway.authorizationKey(schema, document as DocumentNode, operationName ?? undefined, principal);
+    const vary = options.varyHeaders.map((name) => `${name}=${headers.get(name) ?? ''}`).join('\n');
+    const parts = [supergraphId, rc.queryHash, operationName ?? '', canonicalJson(request.variables ?? {}), vary, gateway.propagatedHeadersKey(schema, headers, principal), authorization];
+    return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  };
+
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation(rc) {
+          if (rc.operation?.operation !== 'query') return null;
+          const headers = rc.request.http?.headers;
+          if (headers && BYPASS_HEADERS.some((name) => headers.has(name))) return null;
+          const supergraphId = gateway.supergraphIdOf(rc.schema);
+          if (!supergraphId) return null;
+          const key = await keyOf(rc, supergraphId);
+          const principal = principalKey(rc.contextValue.principal);
+          const startedAt = Date.now();
+          const [pub, prv] = await store.getMany(principal === undefined ? [`pub:${key}`] : [`pub:${key}`, `prv:${principal}:${key}`]);
+          const stored = parseStored(pub ?? prv);
+          if (stored && stored.x > startedAt && !(await invalidations.isStale(stored.t, stored.s))) {
+            const remaining = Math.max(1, Math.ceil((stored.x - startedAt) / 1000));
+            rc.overallCachePolicy.replace({ maxAge: remaining, scope: stored.p ? 'PRIVATE' : 'PUBLIC' });
+            const age = Math.max(0, Math.floor((startedAt - stored.s) / 1000));
+            return { http: { status: undefined, headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single', singleResult: { data: stored.d as Record<string, unknown> } } };
+          }
+          pending.set(rc.request, { key, principal, startedAt });
+          return null;
+        },
+        async willSendResponse(rc) {
+          const miss = pending.get(rc.request);
+          if (!miss) return;
+          const { body } = rc.response;
+          if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return;
+          // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.
+          if (body.singleResult.extensions && Object.keys(body.singleResult.extensions).length > 0) return;
+          const tags = gateway.responseTagsOf(rc.overallCachePolicy);
+          const policy = rc.overallCachePolicy.policyIfCacheable();
+          if (!tags || !policy) return;
+          const ttlSec = Math.min(policy.maxAge, options.maxTtlSec);
+          const isPrivate = policy.scope === 'PRIVATE';
+          if (ttlSec <= 0 || (isPrivate && miss.principal === undefined)) return;
+          const stored: Stored = { d: body.singleResult.data, s: miss.startedAt, x: Date.now() + ttlSec * 1000, ...(isPrivate ? { p: 1 as const } : {}), t: [...tags] };
+          // Not awaited: the client does not wait for the store.
+          void store.set(isPrivate ? `prv:${miss.principal}:${miss.key}` : `pub:${miss.key}`, JSON.stringify(stored), ttlSec * 1000).then((written) => {
+            if (!written) logger.debug('response cache: the store did not take an entry');
+          });
+        },
+      };
+    },
+  };
+}
+
+function parseStored(text: string | undefined): Stored | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Stored;
+    return typeof value === 'object' && value !== null && typeof value.s === 'number' && typeof value.x === 'number' && Array.isArray(value.t) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
