@@ -7,16 +7,21 @@ const MAX_ENTRIES = 50_000;
 
 interface Memo {
   status: number;
-  contentType: string;
+  /** The subgraph's response headers, less those about this connection and framing. */
+  headers: Record<string, string>;
   body: Buffer;
 }
+
+// Per-connection or framing headers: the proxy's own server sets them for its answer.
+const NOT_REPLAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
 
 /**
  * A front for one sample subgraph that answers a request body it has seen before with the bytes the real
  * subgraph gave the first time. The benchmark measures gateways: with Node subgraphs on a 2-core machine,
  * the subgraphs' own CPU would otherwise cap both gateways' throughput and latency (as fast subgraphs, e.g.
  * the Rust ones in The Guild's benchmark, would not). Both gateways get the same front; the first answer to
- * every request is the real subgraph's. `--real-subgraphs` turns it off.
+ * every request is the real subgraph's, and its headers are replayed too: Cache-Control (and any cache tags)
+ * drive the gateways' caches. `--real-subgraphs` turns it off.
  */
 export async function startMemoProxy(targetUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
   const target = new URL(targetUrl);
@@ -34,10 +39,10 @@ export async function startMemoProxy(targetUrl: string): Promise<{ url: string; 
           headers: { 'content-type': String(req.headers['content-type'] ?? 'application/json'), accept: String(req.headers.accept ?? 'application/json') },
           body: req.method === 'POST' ? body : undefined,
         });
-        hit = { status: upstream.statusCode, contentType: String(upstream.headers['content-type'] ?? 'application/json'), body: Buffer.from(await upstream.body.arrayBuffer()) };
+        hit = { status: upstream.statusCode, headers: replayable(upstream.headers), body: Buffer.from(await upstream.body.arrayBuffer()) };
         if (hit.status === 200 && memo.size < MAX_ENTRIES) memo.set(key, hit);
       }
-      res.writeHead(hit.status, { 'content-type': hit.contentType, 'content-length': hit.body.length });
+      res.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
       res.end(hit.body);
     } catch {
       res.writeHead(502, { 'content-type': 'application/json' });
@@ -54,6 +59,14 @@ export async function startMemoProxy(targetUrl: string): Promise<{ url: string; 
       await pool.close();
     },
   };
+}
+
+function replayable(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !NOT_REPLAYED.has(name.toLowerCase())) kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
 }
 
 async function readAll(req: IncomingMessage): Promise<string> {

@@ -1,15 +1,35 @@
 import { createHash } from 'node:crypto';
 
-/** One thing to measure: a GraphQL operation sent, unchanged, on every request. */
+/** One thing to measure: a GraphQL operation sent, unchanged, on every request (or a few, in turn). */
 export interface Workload {
   /** Short id used in the table and in latest.json. */
   readonly name: string;
   readonly description: string;
+  /** The operation; with `rotation`, the first of them (what latest.json shows). */
   readonly query: string;
   readonly operationName?: string;
   /** Sent as an APQ hash only (the query is registered once before the run). */
   readonly persisted?: boolean;
+  /** Anonymous operations each connection sends in turn instead of `query`; each is checked against stock's answer to it. */
+  readonly rotation?: readonly string[];
+  /** Junction's runs, each a fresh process; default one run, "junction", with the bench's gateway.yaml. */
+  readonly junctionRuns?: readonly JunctionRun[];
+  /** Print the subgraph traffic table (it is in latest.json for every workload). */
+  readonly showTraffic?: boolean;
+  /** Count the measured responses carrying this header (the response cache marks its hits with `age`). */
+  readonly countHeader?: string;
 }
+
+/** One configuration of Junction to measure. */
+export interface JunctionRun {
+  /** Row label in the tables, e.g. "junction+entity-cache". */
+  readonly label: string;
+  /** YAML appended to the bench's gateway.yaml (which holds only `auth:`). */
+  readonly config?: string;
+}
+
+const RESPONSE_CACHE = 'cache:\n  response:\n    enabled: true\n';
+const ENTITY_CACHE = 'cache:\n  entities:\n    enabled: true\n';
 
 /**
  * The Guild's federation benchmark query (graphql-hive/federation-benchmarks): deep nesting
@@ -26,16 +46,47 @@ query TestQuery {
 /** One fetch to one subgraph: shows the gateway's fixed per-request overhead. */
 export const SMALL_QUERY = '{ me { name } }';
 
+/**
+ * Operations that share entities: topProducts(first: 1..20) and product(upc: "1".."20"), each with the
+ * products' stock, reviews, authors and the authors' other reviewed products. Each text is different (so a
+ * response cache could not answer one with another), but the Product, Review and User entities recur: the
+ * inventory, reviews, accounts and products `_entities` fetches select the same fields for the same keys.
+ * Anonymous on purpose: a named operation's subgraph fetches carry its name, so they would not share entries.
+ */
+const OVERLAP_SELECTION = 'upc name price inStock reviews { id body author { id name reviews { id product { upc name } } } }';
+export const OVERLAPPING_QUERIES: readonly string[] = Array.from({ length: 20 }, (_, i) => [
+  `{ topProducts(first: ${i + 1}) { ${OVERLAP_SELECTION} } }`,
+  `{ product(upc: "${i + 1}") { ${OVERLAP_SELECTION} } }`,
+]).flat();
+
 export const WORKLOADS: readonly Workload[] = [
   { name: 'benchmark', description: "The Guild's federation benchmark query", query: BENCHMARK_QUERY, operationName: 'TestQuery' },
+  {
+    name: 'benchmark-cached',
+    description: "The Guild's benchmark query; Junction with cache.response.enabled (hits, refilled once per 5 s TTL)",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
+    showTraffic: true,
+    countHeader: 'age',
+  },
   { name: 'small', description: '{ me { name } }', query: SMALL_QUERY },
   { name: 'small-apq', description: '{ me { name } } by APQ hash only (registered once before the run)', query: SMALL_QUERY, persisted: true },
+  {
+    name: 'overlapping',
+    description: `${OVERLAPPING_QUERIES.length} overlapping operations in turn: topProducts(first: 1..20), product(upc: "1".."20") with reviews, authors, their reviews' products`,
+    query: OVERLAPPING_QUERIES[0] ?? '',
+    rotation: OVERLAPPING_QUERIES,
+    junctionRuns: [{ label: 'junction' }, { label: 'junction+entity-cache', config: ENTITY_CACHE }],
+    showTraffic: true,
+  },
 ];
 
-/** The POST body, built once: every request of a run sends exactly these bytes. */
-export function requestBody(workload: Workload): string {
+/** The POST bodies, built once: every request of a run sends exactly one of these (in turn). */
+export function requestBodies(workload: Workload): readonly string[] {
+  if (workload.rotation) return workload.rotation.map((query) => JSON.stringify({ query }));
   const operationName = workload.operationName === undefined ? {} : { operationName: workload.operationName };
-  return JSON.stringify(workload.persisted ? { ...operationName, extensions: apqExtension(workload.query) } : { query: workload.query, ...operationName });
+  return [JSON.stringify(workload.persisted ? { ...operationName, extensions: apqExtension(workload.query) } : { query: workload.query, ...operationName })];
 }
 
 /** The request that registers a persisted workload's query (APQ: the query with its hash). */

@@ -4,6 +4,7 @@
 import { startSubgraph, SUBGRAPH_NAMES, type RunningSubgraph } from '../subgraphs';
 import { startMemoProxy } from './memoProxy';
 import type { SubgraphsMessage } from './processes';
+import { countFrontDoorTraffic, type TrafficReply, type TrafficRequest } from './subgraphTraffic';
 
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
     await stopAll();
     process.exit(1);
   }
+  // Counted where the gateways knock (the memo proxies, or the subgraphs themselves); the harness reads the
+  // counters at the edges of each measured window.
+  const traffic = countFrontDoorTraffic(new Map(endpoints.map((e) => [Number(new URL(e.url).port), e.name])));
+  process.on('message', (request: Partial<TrafficRequest>) => {
+    if (request?.type !== 'traffic' || typeof request.id !== 'number') return;
+    const reply: TrafficReply = { type: 'traffic', id: request.id, counts: traffic() };
+    send(reply);
+  });
   const message: SubgraphsMessage = { type: 'ready', subgraphs: endpoints };
   send(message);
   // The listening servers keep the process alive until one of the handlers above ends it.

@@ -19,7 +19,17 @@ export interface TestSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startTestSubgraph(name: string, sdl: string, resolvers: GraphQLResolverMap<unknown>): Promise<TestSubgraph> {
+export interface TestSubgraphOptions {
+  /** Extra response headers, from the parsed request body and its headers (e.g. cache tags). */
+  responseHeaders?: (body: unknown, headers: Record<string, string | string[] | undefined>) => Record<string, string>;
+}
+
+/**
+ * Resolvers get `{ headers }` as context: the subgraph request's headers (e.g. the gateway's identity token).
+ * Apollo Server's cache-control plugin runs as in any subgraph: `@cacheControl` hints in the SDL become the
+ * answer's Cache-Control header.
+ */
+export async function startTestSubgraph(name: string, sdl: string, resolvers: GraphQLResolverMap<unknown>, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
   const apollo = new ApolloServer({
     schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }),
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
@@ -40,10 +50,11 @@ export async function startTestSubgraph(name: string, sdl: string, resolvers: Gr
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: '', body },
-      context: async () => ({}),
+      context: async () => ({ headers: req.headers }),
     });
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(options.responseHeaders?.(body, req.headers) ?? {})) res.setHeader(k, v);
     res.end(result.body.kind === 'complete' ? result.body.string : '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
