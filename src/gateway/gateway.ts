@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
-import { entitiesInResult, principalKey, UNCACHEABLE, type EntityCache, type Invalidations } from '../cache';
+import { entitiesInResult, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
 import { junctionError } from '../errors';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
@@ -31,6 +31,8 @@ export interface JunctionGatewayOptions {
   identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
   /** Header propagation rules (compiled from gateway.yaml `headers`); undefined when there are none. */
   headerPlanner?: HeaderPlanner;
+  /** Where plans are shared between replicas (`queryPlan.shared`): a store keyed by supergraph and operation. */
+  sharedPlans?: Store;
   /** The subgraph response header carrying cache tags (lower-case). */
   cacheTagHeader?: string;
   /** Caches (src/cache); undefined when none is on. */
@@ -72,6 +74,26 @@ export interface PrewarmResult {
  */
 export const responseTagsOf = new WeakMap<object, Set<string>>();
 
+type Prepared = PreparedOperation | GraphQLError | Promise<PreparedOperation | GraphQLError>;
+
+/** Shared plans are keyed by supergraph id: old ones are never read again, only left to expire. */
+const SHARED_PLAN_TTL_MS = 24 * 3600 * 1000;
+
+// A plan as JSON: the fetches' parsed documents are left out (Junction's executor sends `operation` text and
+// @apollo/gateway's only hands the document to data sources, which Junction's ignore).
+function serializePlan(plan: QueryPlan): string {
+  return JSON.stringify(plan, (key, value: unknown) => (key === 'operationDocumentNode' ? undefined : value));
+}
+
+function parsePlan(text: string): QueryPlan | undefined {
+  try {
+    const plan = JSON.parse(text) as QueryPlan;
+    return plan && plan.kind === 'QueryPlan' ? plan : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
 
 type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void;
@@ -87,6 +109,8 @@ export class JunctionGateway {
   private readonly listeners = new Set<SchemaListener>();
   private readonly clients = new Map<string, SubgraphClient>();
   private readonly loaded: Promise<void>;
+  /** Plans built here, plans taken from the shared store (`queryPlan.shared`), plans written to it. */
+  readonly planStats = { planned: 0, shared: 0, stored: 0 };
   private markLoaded!: () => void;
 
   constructor(private readonly options: JunctionGatewayOptions) {
@@ -162,7 +186,8 @@ export class JunctionGateway {
     // Authorization before planning: what the caller may not see is never planned, so no subgraph sees it.
     const authorized = await this.authorize(state, rc);
     if (authorized instanceof GraphQLError) return { errors: [authorized] };
-    const prepared = this.planFor(state, rc, authorized);
+    const pending = this.planFor(state, rc, authorized);
+    const prepared = pending instanceof Promise ? await pending : pending;
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const { plan } = prepared;
 
@@ -315,16 +340,18 @@ export class JunctionGateway {
     return result.unauthorized.length === 0 ? undefined : { result, callerKey };
   }
 
-  private planFor(state: SupergraphState, rc: ExecutorContext, authorized?: Authorized): PreparedOperation | GraphQLError {
+  private planFor(state: SupergraphState, rc: ExecutorContext, authorized?: Authorized): Prepared {
     return this.prepare(state, rc.document, rc.queryHash, rc.operationName ?? undefined, authorized);
   }
 
   /**
-   * The prepared plan of an operation, from the state's plan cache or planned now. Keyed by the query's hash,
-   * the operation it names (as resolved: a request that leaves out the name of a document's only operation
-   * shares the plan of one that sends it), the active override labels and the caller's authorization outcome.
+   * The prepared plan of an operation: from the state's plan cache (synchronously: the hot path), else from
+   * the shared plan store (`queryPlan.shared`), else planned now. Keyed by the query's hash, the operation it
+   * names (as resolved: a request that leaves out the name of a document's only operation shares the plan of
+   * one that sends it), the active override labels and the caller's authorization outcome; the state is the
+   * supergraph, so a new supergraph never sees an old plan and an unchanged one keeps them all.
    */
-  private prepare(state: SupergraphState, document: DocumentNode, queryHash: string, operationName: string | undefined, authorized?: Authorized): PreparedOperation | GraphQLError {
+  private prepare(state: SupergraphState, document: DocumentNode, queryHash: string, operationName: string | undefined, authorized?: Authorized): Prepared {
     const override = state.override.roll();
     const key = `${queryHash}\u0000${operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
     const cached = state.plans.get(key);
@@ -332,19 +359,43 @@ export class JunctionGateway {
     const planned = authorized?.document ?? document;
     const conflict = state.requiresConflicts.check(planned, state.schema);
     if (conflict) return conflict;
-    try {
-      // Everything removed: nothing to fetch; the shaper still answers null for every root field.
-      const plan: QueryPlan = authorized?.empty
-        ? { kind: 'QueryPlan', node: undefined }
-        : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
-      const prepared = this.options.fastExecutor ? prepareOperation(plan, document, operationName, state.schema) : { plan };
-      state.plans.set(key, prepared);
+    const build = (): PreparedOperation | GraphQLError => {
+      try {
+        // Everything removed: nothing to fetch; the shaper still answers null for every root field.
+        const plan: QueryPlan = authorized?.empty
+          ? { kind: 'QueryPlan', node: undefined }
+          : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
+        this.planStats.planned++;
+        return this.finish(state, key, plan, document, operationName);
+      } catch (err) {
+        // Planner errors about the operation are safe to show; anything else is an internal failure.
+        if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);
+        throw err;
+      }
+    };
+    const shared = this.options.sharedPlans;
+    if (!shared) return build();
+    const sharedKey = createHash('sha256').update(`${state.id}\u0000${key}`).digest('hex');
+    return shared.get(sharedKey).then((text) => {
+      const plan = text === undefined ? undefined : parsePlan(text);
+      if (plan) {
+        this.planStats.shared++;
+        return this.finish(state, key, plan, document, operationName);
+      }
+      const prepared = build();
+      if (!(prepared instanceof GraphQLError)) {
+        void shared.set(sharedKey, serializePlan(prepared.plan), SHARED_PLAN_TTL_MS).then((stored) => {
+          if (stored) this.planStats.stored++;
+        });
+      }
       return prepared;
-    } catch (err) {
-      // Planner errors about the operation are safe to show; anything else is an internal failure.
-      if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);
-      throw err;
-    }
+    });
+  }
+
+  private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined): PreparedOperation {
+    const prepared = this.options.fastExecutor ? prepareOperation(plan, document, operationName, state.schema) : { plan };
+    state.plans.set(key, prepared);
+    return prepared;
   }
 
   /**
@@ -375,7 +426,7 @@ export class JunctionGateway {
       const queryHash = createHash('sha256').update(body).digest('hex');
       for (const operationName of names) {
         try {
-          const prepared = this.prepare(state, document, queryHash, operationName);
+          const prepared = await this.prepare(state, document, queryHash, operationName);
           if (prepared instanceof GraphQLError) result.failed.push({ name: operationName, reason: prepared.message });
           else result.planned++;
         } catch (err) {

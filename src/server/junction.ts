@@ -66,6 +66,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
     cacheTagHeader: config.cache.tagHeader.toLowerCase(),
+    sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
     caching: {
       invalidations: caches.invalidations,
       entities: caches.entities,
