@@ -2,20 +2,28 @@ import { requestHeaders } from './benchAuth';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
+/** One request body and the check of its answers. */
+export interface LoadRequest {
+  /** The JSON POST body. */
+  readonly body: string;
+  /**
+   * Called with every response body to this request; false counts as a mismatch. Runs in this (the
+   * harness) process, so its cost never shows up in the gateway's CPU numbers.
+   */
+  readonly verify: (body: string) => boolean;
+}
+
 export interface LoadOptions {
   /** Full URL of the GraphQL endpoint. */
   readonly url: string;
-  /** The JSON POST body, identical for every request. */
-  readonly body: string;
+  /** The bodies to send: most workloads have one; several are dealt out round-robin across the connections. */
+  readonly requests: readonly LoadRequest[];
   readonly connections: number;
   /** Seconds of load before the measured window opens. */
   readonly warmupSec: number;
   readonly durationSec: number;
-  /**
-   * Called with every response body; false counts as a mismatch. Runs in this (the harness)
-   * process, so its cost never shows up in the gateway's CPU numbers.
-   */
-  readonly verifyBody: (body: string) => boolean;
+  /** Count the responses carrying this (lower-case) header, e.g. `age` on response-cache hits. */
+  readonly countHeader?: string;
   /** Called synchronously as the measured window opens, e.g. to read the gateway's CPU time. */
   readonly onMeasureStart: () => void;
   /** Called synchronously the moment autocannon has stopped (all its sockets destroyed). */
@@ -35,6 +43,8 @@ export interface PhaseCounts {
   /** Responses that verifyBody rejected. */
   readonly mismatches: number;
   readonly statusCodes: Readonly<Record<string, number>>;
+  /** Responses carrying `countHeader` (0 when none was asked for). */
+  readonly withHeader: number;
 }
 
 export interface LoadResult {
@@ -46,8 +56,8 @@ export interface LoadResult {
     /** Milliseconds, from each response's own timing (sub-millisecond precision). */
     readonly latencyMs: { readonly p50: number; readonly p99: number; readonly mean: number; readonly max: number };
   };
-  /** The first body verifyBody rejected in the measured window, to explain a failed run. */
-  readonly firstMismatch: string | undefined;
+  /** The first body rejected in the measured window (and which request it answered), to explain a failed run. */
+  readonly firstMismatch: { readonly body: string; readonly request: number } | undefined;
 }
 
 class Counter {
@@ -56,6 +66,7 @@ class Counter {
   errors = 0;
   timeouts = 0;
   mismatches = 0;
+  withHeader = 0;
   readonly statusCodes: Record<string, number> = {};
 
   response(status: number): void {
@@ -65,8 +76,8 @@ class Counter {
   }
 
   snapshot(): PhaseCounts {
-    const { completed, non2xx, errors, timeouts, mismatches, statusCodes } = this;
-    return { completed, non2xx, errors, timeouts, mismatches, statusCodes };
+    const { completed, non2xx, errors, timeouts, mismatches, statusCodes, withHeader } = this;
+    return { completed, non2xx, errors, timeouts, mismatches, statusCodes, withHeader };
   }
 }
 
@@ -84,7 +95,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const measured = new Counter();
   let phase: Counter = options.warmupSec > 0 ? warmup : measured;
   const latencies: number[] = [];
-  let firstMismatch: string | undefined;
+  let firstMismatch: LoadResult['firstMismatch'];
   let markedAt = performance.now();
   let endedAt = markedAt;
 
@@ -96,17 +107,49 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     finish = resolve;
     fail = reject;
   });
+  const [only] = options.requests;
+  if (!only) throw new Error('runLoad needs at least one request');
+  const wanted = options.countHeader?.toLowerCase();
+  // autocannon concatenates body chunks into a string; the types also allow Buffer/undefined.
+  const text = (body: unknown): string => (typeof body === 'string' ? body : String(body ?? ''));
+  const check = (index: number, body: unknown, headers: object | undefined): void => {
+    if (wanted !== undefined && Object.keys(headers ?? {}).some((name) => name.toLowerCase() === wanted)) phase.withHeader++;
+    if ((options.requests[index] ?? only).verify(text(body))) return;
+    phase.mismatches++;
+    if (phase === measured) firstMismatch ??= { body: text(body), request: index };
+  };
+  // One body and no header to count: autocannon's own verifyBody, the lightest path for the load generator.
+  // Otherwise onResponse, which sees the headers. Several bodies are dealt out round-robin across all
+  // connections (not each connection cycling from the first), so at any moment, and in any window, every
+  // operation has its share whatever the gateway's speed; each connection's context remembers which
+  // body it sent (one request in flight per connection), to check the answer against that body's.
+  let dealt = 0;
+  const perRequest =
+    options.requests.length === 1 && wanted === undefined
+      ? { body: only.body, verifyBody: (body: unknown) => only.verify(text(body)) }
+      : options.requests.length === 1
+        ? { body: only.body, requests: [{ onResponse: (_status: number, body: string, _context: object, headers: object | undefined) => check(0, body, headers) }] }
+        : {
+            requests: [
+              {
+                setupRequest: (request: autocannon.Request, context: object) => {
+                  const index = dealt++ % options.requests.length;
+                  (context as { sent?: number }).sent = index;
+                  return { ...request, body: options.requests[index]?.body ?? only.body };
+                },
+                onResponse: (_status: number, body: string, context: object, headers: object | undefined) => check((context as { sent?: number }).sent ?? 0, body, headers),
+              },
+            ],
+          };
   const instance = autocannon(
     {
       url: options.url,
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...requestHeaders },
-      body: options.body,
+      ...perRequest,
       connections: options.connections,
       pipelining: 1,
       duration: options.warmupSec + options.durationSec,
-      // autocannon concatenates body chunks into a string; the type also allows Buffer/undefined.
-      verifyBody: (body) => options.verifyBody(typeof body === 'string' ? body : String(body ?? '')),
       // Aggregates span warm-up too; we count per phase from events instead.
       skipAggregateResult: true,
     },
@@ -147,7 +190,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // (right after the 'response' event of the same request, so in the same phase).
   (instance as unknown as NodeJS.EventEmitter).on('reqMismatch', (body: unknown) => {
     phase.mismatches++;
-    if (phase === measured) firstMismatch ??= String(body);
+    if (phase === measured) firstMismatch ??= { body: String(body), request: 0 };
   });
 
   try {

@@ -95,9 +95,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', ...extra };
 }
 
-/** Runs `node <script> <args>` as a plain child (no IPC), so its pid is the node process itself. */
-export function spawnNode(label: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv): ManagedChild {
-  return new ManagedChild(label, spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+/** Runs `node [nodeArgs] <script> <args>` as a plain child (no IPC), so its pid is the node process itself. */
+export function spawnNode(label: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): ManagedChild {
+  return new ManagedChild(label, spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**

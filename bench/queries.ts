@@ -63,7 +63,7 @@ export const WORKLOADS: readonly Workload[] = [
   { name: 'benchmark', description: "The Guild's federation benchmark query", query: BENCHMARK_QUERY, operationName: 'TestQuery' },
   {
     name: 'benchmark-cached',
-    description: "The Guild's benchmark query; Junction with cache.response.enabled (hits, refilled once per 5 s TTL)",
+    description: "The Guild's benchmark query, Junction with cache.response.enabled (entries live 5 s: inventory's max-age)",
     query: BENCHMARK_QUERY,
     operationName: 'TestQuery',
     junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],

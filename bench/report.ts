@@ -1,4 +1,5 @@
 import type { DistinctResult } from './distinct';
+import type { SubgraphTraffic, TrafficCounts } from './subgraphTraffic';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -7,6 +8,10 @@ export type GatewayId = 'stock' | 'junction';
 /** One gateway under one workload: what the table shows, plus the raw counts behind it. */
 export interface GatewayMeasurement {
   readonly gateway: GatewayId;
+  /** The row's name: "stock", "junction", or a Junction run of the workload such as "junction+entity-cache". */
+  readonly label: string;
+  /** YAML Junction got on top of the bench's gateway.yaml for this run. */
+  readonly junctionConfig?: string;
   /** Requests completed in the measured window (all verified 200 with the expected data). */
   readonly requests: number;
   readonly durationSec: number;
@@ -19,6 +24,12 @@ export interface GatewayMeasurement {
   readonly subgraphCpuMsPerRequest: number;
   /** VmHWM at the end of the run: the most memory the gateway process ever held resident. */
   readonly peakRssMiB: number;
+  /** What reached the subgraphs' front door in the measured window. */
+  readonly subgraphTraffic: SubgraphTraffic;
+  /** Measured responses carrying the workload's `countHeader` (Junction's response-cache hits carry `age`). */
+  readonly withHeader?: { readonly header: string; readonly responses: number };
+  /** This Junction run divided by stock. */
+  readonly vsStock?: Ratios;
 }
 
 /** Junction divided by stock. Above 1 is better for requests/s; below 1 is better for the rest. */
@@ -34,10 +45,17 @@ export interface WorkloadResult {
   readonly workload: string;
   readonly description: string;
   readonly query: string;
-  /** Size of JSON.stringify(data), identical for both gateways (checked before measuring). */
+  /** How many different operations were sent in turn (1 for most workloads). */
+  readonly operations: number;
+  /** Size of JSON.stringify(data), identical for every gateway (checked before measuring); summed over the operations. */
   readonly responseDataBytes: number;
   readonly gateways: readonly GatewayMeasurement[];
+  /** The first Junction run divided by stock (each Junction run has its own in `vsStock`). */
   readonly ratios: Ratios | undefined;
+  /** Subgraph traffic per client request of each later Junction run divided by the first Junction run's. */
+  readonly trafficRatios?: ReadonlyArray<{ readonly label: string; readonly versus: string } & TrafficCounts>;
+  /** Print the traffic table. */
+  readonly showTraffic?: boolean;
 }
 
 export interface BenchReport {
@@ -75,6 +93,17 @@ export function computeRatios(stock: GatewayMeasurement, junction: GatewayMeasur
   };
 }
 
+/** Later Junction runs' subgraph traffic per client request divided by the first Junction run's. */
+export function computeTrafficRatios(gateways: readonly GatewayMeasurement[]): NonNullable<WorkloadResult['trafficRatios']> {
+  const [first, ...later] = gateways.filter((g) => g.gateway === 'junction');
+  if (!first) return [];
+  const a = first.subgraphTraffic.perClientRequest;
+  return later.map((g) => {
+    const b = g.subgraphTraffic.perClientRequest;
+    return { label: g.label, versus: first.label, requests: ratio(b.requests, a.requests), requestBytes: ratio(b.requestBytes, a.requestBytes), responseBytes: ratio(b.responseBytes, a.responseBytes) };
+  });
+}
+
 /** NaN rather than Infinity when stock measured 0, so JSON keeps it (as null) and the table shows "n/a". */
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : Number.NaN;
@@ -97,7 +126,7 @@ export function formatHeader(environment: BenchReport['environment'], settings: 
 export function formatWorkload(result: WorkloadResult): string {
   const header = ['gateway', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'peak RSS MiB', 'requests', 'subgraphs CPU ms/req'];
   const rows: string[][] = result.gateways.map((g) => [
-    g.gateway,
+    g.label,
     g.requestsPerSec.toFixed(1),
     g.latencyMs.p50.toFixed(2),
     g.latencyMs.p99.toFixed(2),
@@ -106,18 +135,42 @@ export function formatWorkload(result: WorkloadResult): string {
     String(g.requests),
     Number.isFinite(g.subgraphCpuMsPerRequest) ? g.subgraphCpuMsPerRequest.toFixed(3) : 'n/a',
   ]);
-  if (result.ratios) {
-    const r = result.ratios;
-    rows.push(['junction/stock', times(r.requestsPerSec), times(r.latencyP50), times(r.latencyP99), times(r.cpuMsPerRequest), times(r.peakRssMiB), '', '']);
+  for (const g of result.gateways) {
+    const r = g.vsStock;
+    if (r) rows.push([`${g.label}/stock`, times(r.requestsPerSec), times(r.latencyP50), times(r.latencyP99), times(r.cpuMsPerRequest), times(r.peakRssMiB), '', '']);
   }
   const bytes = result.responseDataBytes;
-  const size = bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
-  const title = `${result.workload}: ${result.description} (response data ${size})`;
-  return `${title}\n${table(header, rows)}`;
+  const size = `${bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`}${result.operations > 1 ? ` over ${result.operations} operations` : ''}`;
+  const lines = [`${result.workload}: ${result.description} (response data ${size})`, table(header, rows)];
+  for (const g of result.gateways) {
+    if (!g.withHeader || g.gateway !== 'junction') continue;
+    const share = g.requests > 0 ? (100 * g.withHeader.responses) / g.requests : Number.NaN;
+    lines.push(`${g.label}: ${g.withHeader.responses} of ${g.requests} measured responses carried \`${g.withHeader.header}\` (cache hits): ${share.toFixed(2)}%`);
+  }
+  if (result.showTraffic) lines.push('', formatTraffic(result));
+  return lines.join('\n');
+}
+
+/** Subgraph requests and bytes per client request, by run, and each later Junction run against the first. */
+function formatTraffic(result: WorkloadResult): string {
+  const names = [...new Set(result.gateways.flatMap((g) => Object.keys(g.subgraphTraffic.bySubgraph)))].sort();
+  const header = ['per client request', 'subgraph reqs', 'req bytes', 'resp bytes', ...names.map((n) => `${n} reqs`)];
+  const rows: string[][] = result.gateways.map((g) => {
+    const t = g.subgraphTraffic;
+    const per = (n: number): number => (g.requests > 0 ? n / g.requests : Number.NaN);
+    return [g.label, fixed(t.perClientRequest.requests, 3), fixed(t.perClientRequest.requestBytes, 0), fixed(t.perClientRequest.responseBytes, 0), ...names.map((n) => fixed(per(t.bySubgraph[n]?.requests ?? 0), 3))];
+  });
+  for (const r of result.trafficRatios ?? []) rows.push([`${r.label}/${r.versus}`, times(r.requests), times(r.requestBytes), times(r.responseBytes)]);
+  return `subgraph traffic in the measured window, per client request (HTTP bytes: request/status line, headers, body)\n${table(header, rows)}`;
+}
+
+function fixed(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 }
 
 function times(value: number): string {
-  return Number.isFinite(value) ? `${value.toFixed(2)}x` : 'n/a';
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}x`;
 }
 
 /** A plain text table: first column left-aligned, numbers right-aligned. */

@@ -1,12 +1,12 @@
 // Benchmark entry (`npm run bench` → node dist/bench/run.js): stock @apollo/gateway vs Junction on the
 // same supergraph and queries. See `--help`. Everything it measures runs in child processes: the
 // subgraphs in one, each gateway in its own (one at a time), so /proc numbers are the gateway's alone.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeSubgraphs, introspect } from '../src/composition';
-import { postGraphQL, runLoad, type LoadResult } from './load';
+import { postGraphQL, runLoad } from './load';
 import { assertProcAvailable, clockTicksPerSecond, readCpuTicks, readPeakRssBytes } from './procStats';
 import {
   childEnv,
@@ -18,11 +18,14 @@ import {
   waitUntilReady,
   type ManagedChild,
 } from './processes';
-import { WORKLOADS, registrationBody, requestBody, type Workload } from './queries';
+import { WORKLOADS, registrationBody, requestBodies, type JunctionRun, type Workload } from './queries';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
 import { prepareBenchAuth } from './benchAuth';
+import { readTraffic, trafficBetween, type TrafficSnapshot } from './subgraphTraffic';
+import { assertCleanRun, bodyVerifier, checkedRequest, describeDifference, type CheckedReply } from './verify';
 import {
   computeRatios,
+  computeTrafficRatios,
   formatHeader,
   formatWorkload,
   writeJsonReport,
@@ -48,6 +51,10 @@ Options:
   --quick               smoke check: 2 s measured, 1 s warm-up (explicit --duration/--warmup win)
   --real-subgraphs      every subgraph request reaches the Node subgraphs (default: repeated identical
                         requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
+  --only <names>        comma-separated workloads to run (default all):
+                        ${[...WORKLOADS.map((w) => w.name), 'distinct'].join(', ')}
+  --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
+                        bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
   --output <file>       JSON results (default bench/results/latest.json)
   -h, --help            show this help`;
@@ -60,6 +67,10 @@ interface Settings {
   readonly realSubgraphs: boolean;
   readonly junctionCli: string;
   readonly output: string;
+  /** Workload names to run ('distinct' for the memory run); undefined: all. */
+  readonly only: ReadonlySet<string> | undefined;
+  /** Where Junction's CPU profiles go; undefined: not profiled. */
+  readonly cpuProfDir: string | undefined;
 }
 
 type Parsed = { kind: 'run'; settings: Settings } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -77,6 +88,8 @@ export function parseOptions(argv: readonly string[]): Parsed {
         'real-subgraphs': { type: 'boolean', default: false },
         'junction-cli': { type: 'string' },
         output: { type: 'string' },
+        only: { type: 'string' },
+        'cpu-prof': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -93,6 +106,10 @@ export function parseOptions(argv: readonly string[]): Parsed {
   if (durationSec === undefined || !Number.isInteger(durationSec)) return { kind: 'error', message: '--duration must be a positive whole number of seconds' };
   if (warmupSec === undefined || !Number.isInteger(warmupSec)) return { kind: 'error', message: '--warmup must be a whole number of seconds (0 allowed)' };
   if (connections === undefined || !Number.isInteger(connections)) return { kind: 'error', message: '--connections must be a positive integer' };
+  const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((n) => n.trim()).filter((n) => n !== ''));
+  const known = new Set([...WORKLOADS.map((w) => w.name), 'distinct']);
+  const unknown = [...(only ?? [])].filter((n) => !known.has(n));
+  if (only !== undefined && (only.size === 0 || unknown.length > 0)) return { kind: 'error', message: `--only: unknown workload ${unknown.join(', ') || '(none given)'}` };
   return {
     kind: 'run',
     settings: {
@@ -103,6 +120,8 @@ export function parseOptions(argv: readonly string[]): Parsed {
       realSubgraphs: values['real-subgraphs'] === true,
       junctionCli: resolve(values['junction-cli'] ?? join(ROOT, 'dist', 'src', 'cli', 'index.js')),
       output: resolve(values.output ?? join(ROOT, 'bench', 'results', 'latest.json')),
+      only,
+      cpuProfDir: values['cpu-prof'] === true ? join(ROOT, 'bench', 'results', 'profiles') : undefined,
     },
   };
 }
@@ -115,121 +134,69 @@ function positive(raw: string | undefined, fallback: number, allowZero = false):
   return value;
 }
 
-/** How to start one gateway and tell when it is ready; everything else is the same for both. */
+/** How to start one gateway and tell when it is ready; everything else is the same for all of them. */
 interface GatewaySpec {
   readonly id: GatewayId;
+  /** Row label: "stock", or the Junction run's. */
+  readonly label: string;
+  /** For Junction: the YAML it gets on top of the bench's gateway.yaml. */
+  readonly junctionConfig?: string;
   start(port: number, supergraphFile: string): ManagedChild;
   graphqlUrl(port: number): string;
   isReady(port: number): Promise<boolean>;
 }
 
-function gatewaySpecs(settings: Settings): readonly GatewaySpec[] {
-  const stock: GatewaySpec = {
-    id: 'stock',
-    start: (port, supergraphFile) =>
-      spawnNode('stock gateway', join(DIST_BENCH, 'stockGateway.js'), ['--supergraph', supergraphFile, '--port', String(port), '--host', HOST], childEnv({ NODE_ENV: 'production' })),
-    // startStandaloneServer answers GraphQL on every path; '/' is the URL it reports.
-    graphqlUrl: (port) => `http://${HOST}:${port}/`,
-    // Stock Apollo Server 5 has no health route; it listens only once the gateway has loaded
-    // the supergraph, so any successful GraphQL answer means ready.
-    isReady: async (port) => (await postGraphQL(`http://${HOST}:${port}/`, JSON.stringify({ query: '{ __typename }' }), 1_000)).status === 200,
-  };
-  const junction: GatewaySpec = {
+const STOCK: GatewaySpec = {
+  id: 'stock',
+  label: 'stock',
+  start: (port, supergraphFile) =>
+    spawnNode('stock gateway', join(DIST_BENCH, 'stockGateway.js'), ['--supergraph', supergraphFile, '--port', String(port), '--host', HOST], childEnv({ NODE_ENV: 'production' })),
+  // startStandaloneServer answers GraphQL on every path; '/' is the URL it reports.
+  graphqlUrl: (port) => `http://${HOST}:${port}/`,
+  // Stock Apollo Server 5 has no health route; it listens only once the gateway has loaded
+  // the supergraph, so any successful GraphQL answer means ready.
+  isReady: async (port) => (await postGraphQL(`http://${HOST}:${port}/`, JSON.stringify({ query: '{ __typename }' }), 1_000)).status === 200,
+};
+
+function junctionSpec(settings: Settings, run: JunctionRun, profileName: string): GatewaySpec {
+  const configFile = junctionConfigFile(run);
+  const profile = settings.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfDir, '--cpu-prof-name', `${profileName}.cpuprofile`] : [];
+  return {
     id: 'junction',
+    label: run.label,
+    ...(run.config === undefined ? {} : { junctionConfig: run.config }),
     start: (port, supergraphFile) =>
       spawnNode(
-        'junction',
+        run.label,
         settings.junctionCli,
-        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(junctionConfig ? ['--config', junctionConfig] : [])],
+        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(configFile ? ['--config', configFile] : [])],
         childEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
+        profile,
       ),
     graphqlUrl: (port) => `http://${HOST}:${port}/graphql`,
     // /health is 200 only once a supergraph is active and /graphql can answer.
     isReady: async (port) => (await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200,
   };
-  // Stock first: it sets the reference `data` that Junction must reproduce byte for byte.
-  return [stock, junction];
 }
 
-/** A response that passed the correctness check: its raw text and JSON.stringify(data). */
-interface CheckedReply {
-  readonly text: string;
-  readonly data: string;
+/** The run's gateway.yaml: the bench's (auth only) plus the run's own keys, written once per run label. */
+function junctionConfigFile(run: JunctionRun): string | undefined {
+  if (run.config === undefined || !junctionConfig || !tempDir) return junctionConfig;
+  const file = join(tempDir, `gateway.${run.label.replace(/[^A-Za-z0-9_-]+/g, '_')}.yaml`);
+  writeFileSync(file, `${readFileSync(junctionConfig, 'utf8')}${run.config}`);
+  return file;
 }
 
-/** One request: HTTP 200, JSON, no `errors`, non-null `data`. Throws a readable error otherwise. */
-async function checkedRequest(label: string, url: string, body: string): Promise<CheckedReply> {
-  const reply = await postGraphQL(url, body);
-  if (reply.status !== 200) throw new Error(`${label} answered HTTP ${reply.status}: ${reply.text.slice(0, 1_000)}`);
-  const json = reply.json as { data?: unknown; errors?: unknown } | undefined;
-  if (typeof json !== 'object' || json === null) throw new Error(`${label} answered something that is not a JSON object: ${reply.text.slice(0, 1_000)}`);
-  if (json.errors !== undefined) throw new Error(`${label} answered with errors: ${JSON.stringify(json.errors).slice(0, 1_000)}`);
-  if (json.data === undefined || json.data === null) throw new Error(`${label} answered without data: ${reply.text.slice(0, 1_000)}`);
-  return { text: reply.text, data: JSON.stringify(json.data) };
-}
-
-/** Where two strings first differ, with context, so a data mismatch can be diagnosed from the message. */
-function describeDifference(expected: string, actual: string, names: readonly [string, string] = ['expected', 'got']): string {
-  let i = 0;
-  while (i < expected.length && i < actual.length && expected[i] === actual[i]) i++;
-  const from = Math.max(0, i - 80);
-  const width = Math.max(names[0].length, names[1].length) + 1;
-  return [
-    `lengths: ${names[0]} ${expected.length}, ${names[1]} ${actual.length}; first difference at character ${i}`,
-    `  ${`${names[0]}:`.padEnd(width)} …${expected.slice(from, i + 80)}…`,
-    `  ${`${names[1]}:`.padEnd(width)} …${actual.slice(from, i + 80)}…`,
-  ].join('\n');
-}
-
-/**
- * Every response of a run is checked. Most are byte-identical to the checked reply, so a string
- * compare settles them; anything else (e.g. a gateway adding varying extensions) is parsed and must
- * still have no `errors` and exactly the reference `data`.
- */
-function bodyVerifier(reference: CheckedReply, expectedData: string): (body: string) => boolean {
-  return (body) => {
-    if (body === reference.text) return true;
-    try {
-      const json = JSON.parse(body) as { data?: unknown; errors?: unknown };
-      return json.errors === undefined && JSON.stringify(json.data) === expectedData;
-    } catch {
-      return false;
-    }
-  };
-}
-
-/** Why a body failed verification, in a line or three rather than 30 KiB of JSON. */
-function explainBadBody(body: string, expectedData: string): string {
-  let json: { data?: unknown; errors?: unknown };
-  try {
-    json = JSON.parse(body) as typeof json;
-  } catch {
-    return `not JSON: ${body.slice(0, 300)}`;
-  }
-  if (json.errors !== undefined) return `errors ${JSON.stringify(json.errors).slice(0, 500)}`;
-  return `different data\n${describeDifference(expectedData, JSON.stringify(json.data) ?? 'undefined')}`;
-}
-
-/** Throws unless every response of the measured run was a verified HTTP 200. */
-function assertCleanRun(label: string, load: LoadResult, expectedData: string, child: ManagedChild): void {
-  const m = load.measured;
-  const other = Object.entries(m.statusCodes).filter(([code]) => code !== '200');
-  const problems: string[] = [];
-  if (m.completed === 0) problems.push('no request completed');
-  if (m.non2xx > 0 || other.length > 0) problems.push(`non-200 responses: ${other.map(([c, n]) => `${n}× ${c}`).join(', ') || m.non2xx}`);
-  if (m.errors > 0) problems.push(`${m.errors} connection errors (${m.timeouts} timeouts)`);
-  if (m.mismatches > 0) {
-    const first = load.firstMismatch === undefined ? '(not captured)' : explainBadBody(load.firstMismatch, expectedData);
-    problems.push(`${m.mismatches} responses with errors or unexpected data; the first: ${first}`);
-  }
-  if (problems.length === 0) return;
-  const out = child.output();
-  throw new Error(`${label}: the measured run is not trustworthy: ${problems.join('; ')}${out ? `\n${label} output:\n${out}` : ''}`);
+/** Stock first: it sets the reference `data` that every Junction run must reproduce byte for byte. */
+function gatewaySpecs(settings: Settings, workload: Workload | undefined): readonly GatewaySpec[] {
+  const runs = workload?.junctionRuns ?? [{ label: 'junction' }];
+  return [STOCK, ...runs.map((run) => junctionSpec(settings, run, `${workload?.name ?? 'distinct'}.${run.label}`))];
 }
 
 interface Measured {
   readonly measurement: GatewayMeasurement;
-  readonly data: string;
+  /** JSON.stringify(data) of each request body's answer, in order. */
+  readonly data: readonly string[];
 }
 
 async function measureGateway(
@@ -238,36 +205,46 @@ async function measureGateway(
   supergraphFile: string,
   settings: Settings,
   clockTicks: number,
-  referenceData: string | undefined,
+  referenceData: readonly string[] | undefined,
 ): Promise<Measured> {
-  const label = `${spec.id} (${workload.name})`;
+  const label = `${spec.label} (${workload.name})`;
   const port = await freePort(HOST);
   const started = Date.now();
   const child = spec.start(port, supergraphFile);
   try {
     await waitUntilReady(child, () => spec.isReady(port));
-    progress(`  ${spec.id}: ready in ${Date.now() - started} ms (pid ${child.pid}, port ${port})`);
+    progress(`  ${spec.label}: ready in ${Date.now() - started} ms (pid ${child.pid}, port ${port})`);
     const url = spec.graphqlUrl(port);
-    const body = requestBody(workload);
+    const bodies = requestBodies(workload);
     const registration = registrationBody(workload);
     if (registration !== undefined) await checkedRequest(`${label} registration`, url, registration);
 
-    const reply = await checkedRequest(label, url, body);
-    if (referenceData !== undefined && reply.data !== referenceData) {
-      throw new Error(`Junction's data differs from stock's for "${workload.name}"; refusing to compare speed of different answers.\n${describeDifference(referenceData, reply.data, ['stock', 'junction'])}`);
+    // Every body once before the load: each answer must equal stock's answer to the same body.
+    const replies: CheckedReply[] = [];
+    for (const [i, body] of bodies.entries()) {
+      const reply = await checkedRequest(label, url, body);
+      const reference = referenceData?.[i];
+      if (reference !== undefined && reply.data !== reference) {
+        const which = bodies.length > 1 ? ` (operation ${i + 1}: ${body.slice(0, 200)})` : '';
+        throw new Error(`${spec.label}'s data differs from stock's for "${workload.name}"${which}; refusing to compare speed of different answers.\n${describeDifference(reference, reply.data, ['stock', spec.label])}`);
+      }
+      replies.push(reply);
     }
-    const expectedData = referenceData ?? reply.data;
-    const verifyBody = bodyVerifier(reply, expectedData);
+    const expectedData = replies.map((reply, i) => referenceData?.[i] ?? reply.data);
+    const requests = bodies.map((body, i) => ({ body, verify: bodyVerifier(replies[i] as CheckedReply, expectedData[i] as string) }));
     const assertAlive = (): void => {
       if (!child.running) throw new Error(child.describeFailure());
     };
 
-    progress(`  ${spec.id}: ${settings.warmupSec} s warm-up, then ${settings.durationSec} s measured, at ${settings.connections} connections`);
+    progress(`  ${spec.label}: ${settings.warmupSec} s warm-up, then ${settings.durationSec} s measured, at ${settings.connections} connections`);
     let cpuBefore: number | undefined;
     let cpuAfter: number | undefined;
     let subgraphCpuBefore: number | undefined;
     let subgraphCpuAfter: number | undefined;
     let peakRss: number | undefined;
+    // The subgraphs' traffic counters come over IPC: asked for at the window's edges, awaited after the run.
+    let trafficBefore: Promise<TrafficSnapshot> | undefined;
+    let trafficAfter: Promise<TrafficSnapshot> | undefined;
     // /proc is read synchronously at the window's edges; a gateway that died makes the read throw,
     // which must not escape autocannon's callbacks, so failures are recorded and reported below.
     const sample = (read: () => void): void => {
@@ -277,23 +254,26 @@ async function measureGateway(
         // Left undefined; assertAlive() explains why.
       }
     };
+    const subgraphs = subgraphsChild;
     const load = await runLoad({
       url,
-      body,
+      requests,
       connections: settings.connections,
       warmupSec: settings.warmupSec,
       durationSec: settings.durationSec,
-      verifyBody,
+      ...(workload.countHeader === undefined ? {} : { countHeader: workload.countHeader }),
       abortWhen: child.exited,
       onMeasureStart: () =>
         sample(() => {
+          if (subgraphs) trafficBefore = readTraffic(subgraphs);
           cpuBefore = readCpuTicks(child.pid);
-          if (subgraphsPid !== undefined) subgraphCpuBefore = readCpuTicks(subgraphsPid);
+          if (subgraphs) subgraphCpuBefore = readCpuTicks(subgraphs.pid);
         }),
       onMeasureEnd: () =>
         sample(() => {
           cpuAfter = readCpuTicks(child.pid);
-          if (subgraphsPid !== undefined) subgraphCpuAfter = readCpuTicks(subgraphsPid);
+          if (subgraphs) subgraphCpuAfter = readCpuTicks(subgraphs.pid);
+          if (subgraphs) trafficAfter = readTraffic(subgraphs);
           peakRss = readPeakRssBytes(child.pid);
         }),
     });
@@ -302,21 +282,28 @@ async function measureGateway(
     const badWarmup = warm.non2xx + warm.errors + warm.mismatches;
     // Not fatal (a cold start may time out once), but worth seeing; the measured window is strict.
     if (badWarmup > 0) {
-      progress(`  ${spec.id}: warning: ${badWarmup} of ${warm.completed} warm-up requests failed (non-2xx ${warm.non2xx}, connection errors ${warm.errors}, bad bodies ${warm.mismatches})`);
+      progress(`  ${spec.label}: warning: ${badWarmup} of ${warm.completed} warm-up requests failed (non-2xx ${warm.non2xx}, connection errors ${warm.errors}, bad bodies ${warm.mismatches})`);
     }
     if (cpuBefore === undefined || cpuAfter === undefined || peakRss === undefined) throw new Error(`${label}: could not read /proc/${child.pid}`);
+    if (trafficBefore === undefined || trafficAfter === undefined) throw new Error(`${label}: the subgraphs' traffic counters were not read`);
+    const [before, after] = await Promise.all([trafficBefore, trafficAfter]);
     assertCleanRun(label, load, expectedData, child);
 
-    // A last request after the load: the gateway must still answer correctly once it has been busy.
-    const after = await checkedRequest(label, url, body);
-    if (after.data !== expectedData) throw new Error(`${label}: after the run the data changed.\n${describeDifference(expectedData, after.data, ['before', 'after'])}`);
+    // A last round after the load: the gateway must still answer correctly once it has been busy.
+    for (const [i, body] of bodies.entries()) {
+      const again = await checkedRequest(label, url, body);
+      const expected = expectedData[i] as string;
+      if (again.data !== expected) throw new Error(`${label}: after the run the data changed.\n${describeDifference(expected, again.data, ['before', 'after'])}`);
+    }
 
     const cpuMsTotal = ((cpuAfter - cpuBefore) * 1_000) / clockTicks;
     const m = load.measured;
     return {
-      data: reply.data,
+      data: replies.map((reply) => reply.data),
       measurement: {
         gateway: spec.id,
+        label: spec.label,
+        ...(spec.junctionConfig === undefined ? {} : { junctionConfig: spec.junctionConfig }),
         requests: m.completed,
         durationSec: m.durationSec,
         requestsPerSec: m.requestsPerSec,
@@ -326,6 +313,8 @@ async function measureGateway(
         subgraphCpuMsPerRequest:
           subgraphCpuBefore !== undefined && subgraphCpuAfter !== undefined ? ((subgraphCpuAfter - subgraphCpuBefore) * 1_000) / clockTicks / m.completed : Number.NaN,
         peakRssMiB: peakRss / (1024 * 1024),
+        subgraphTraffic: trafficBetween(before, after, m.completed),
+        ...(workload.countHeader === undefined ? {} : { withHeader: { header: workload.countHeader, responses: m.withHeader } }),
       },
     };
   } finally {
@@ -341,8 +330,9 @@ function progress(line: string): void {
 let tempDir: string | undefined;
 // Junction's gateway.yaml for the run (trusts the run's token; see benchAuth.ts).
 let junctionConfig: string | undefined;
-// The subgraphs' process: its CPU per request is shown too, since on a small machine it bounds throughput.
-let subgraphsPid: number | undefined;
+// The subgraphs' process: its CPU per request is shown too, since on a small machine it bounds throughput,
+// and it counts the requests and bytes that reach the subgraphs.
+let subgraphsChild: ManagedChild | undefined;
 
 function removeTempDir(): void {
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -393,11 +383,12 @@ async function run(settings: Settings): Promise<void> {
 
   progress('starting subgraphs…');
   // Production mode for the subgraphs too: less per-request overhead, same for both gateways.
-  const { child: subgraphsChild, subgraphs } = await startSubgraphsProcess(
+  const { child: startedSubgraphs, subgraphs } = await startSubgraphsProcess(
     join(DIST_BENCH, 'subgraphsProcess.js'),
     childEnv({ NODE_ENV: 'production', BENCH_SUBGRAPH_MEMO: settings.realSubgraphs ? '0' : '1' }),
   );
-  subgraphsPid = subgraphsChild.pid;
+  subgraphsChild = startedSubgraphs;
+  if (settings.cpuProfDir) mkdirSync(settings.cpuProfDir, { recursive: true });
   progress(`  ${subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   const supergraphSdl = await composeSupergraph(subgraphs);
   tempDir = mkdtempSync(join(tmpdir(), 'junction-bench-'));
@@ -407,24 +398,29 @@ async function run(settings: Settings): Promise<void> {
 
   const results: WorkloadResult[] = [];
   for (const workload of WORKLOADS) {
+    if (settings.only && !settings.only.has(workload.name)) continue;
     progress(`workload "${workload.name}"`);
     const measurements: GatewayMeasurement[] = [];
-    let referenceData: string | undefined;
+    let referenceData: readonly string[] | undefined;
     // One gateway at a time, each a fresh process: no competition for CPU, and a clean peak RSS.
-    for (const spec of gatewaySpecs(settings)) {
+    for (const spec of gatewaySpecs(settings, workload)) {
       const { measurement, data } = await measureGateway(spec, workload, supergraphFile, settings, clock.ticks, referenceData);
       referenceData ??= data;
       measurements.push(measurement);
     }
     const stock = measurements.find((m) => m.gateway === 'stock');
-    const junction = measurements.find((m) => m.gateway === 'junction');
+    const gateways = measurements.map((m) => (stock && m.gateway === 'junction' ? { ...m, vsStock: computeRatios(stock, m) } : m));
+    const junction = gateways.find((m) => m.gateway === 'junction');
     const result: WorkloadResult = {
       workload: workload.name,
       description: workload.description,
       query: workload.query,
-      responseDataBytes: Buffer.byteLength(referenceData ?? ''),
-      gateways: measurements,
-      ratios: stock && junction ? computeRatios(stock, junction) : undefined,
+      operations: referenceData?.length ?? 1,
+      responseDataBytes: (referenceData ?? []).reduce((sum, data) => sum + Buffer.byteLength(data), 0),
+      gateways,
+      ratios: junction?.vsStock,
+      trafficRatios: computeTrafficRatios(gateways),
+      ...(workload.showTraffic ? { showTraffic: true } : {}),
     };
     results.push(result);
     console.log(formatWorkload(result));
@@ -434,21 +430,23 @@ async function run(settings: Settings): Promise<void> {
   // Memory under a stream of distinct operations: every cache on the way must be bounded.
   const distinctRows: Array<{ gateway: string; result: DistinctResult }> = [];
   const operations = settings.quick ? 2_000 : 10_000;
-  for (const spec of gatewaySpecs(settings)) {
-    progress(`distinct operations: ${spec.id}`);
+  for (const spec of settings.only && !settings.only.has('distinct') ? [] : gatewaySpecs(settings, undefined)) {
+    progress(`distinct operations: ${spec.label}`);
     const port = await freePort(HOST);
     const child = spec.start(port, supergraphFile);
     try {
       await waitUntilReady(child, () => spec.isReady(port));
       const result = await runDistinct(spec.graphqlUrl(port), child.pid, operations, [operations / 10, operations / 2, operations]);
-      if (result.failures > 0) throw new Error(`${spec.id}: ${result.failures} of ${operations} distinct operations failed`);
-      distinctRows.push({ gateway: spec.id, result });
+      if (result.failures > 0) throw new Error(`${spec.label}: ${result.failures} of ${operations} distinct operations failed`);
+      distinctRows.push({ gateway: spec.label, result });
     } finally {
       await child.stop();
     }
   }
-  console.log(formatDistinct(distinctRows));
-  console.log('');
+  if (distinctRows.length > 0) {
+    console.log(formatDistinct(distinctRows));
+    console.log('');
+  }
 
   const report: BenchReport = { generatedAt: new Date().toISOString(), environment, settings: reportSettings, workloads: results, distinct: distinctRows };
   writeJsonReport(settings.output, report);
