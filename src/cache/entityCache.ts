@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { CacheHint } from './cacheHint';
 import type { EntityKeys } from './entityKeys';
 import { fetchTagsOf } from './fetchTypes';
-import { cacheTag, canonicalJson, entityKeyHash, type Invalidations } from './invalidation';
+import { cacheTag, canonicalJson, entityKeyId, type Invalidations } from './invalidation';
 import { createHash } from 'node:crypto';
 import type { Store } from './store';
 
@@ -108,7 +108,7 @@ export class EntityCache {
 /** Names a fetch's cache entries and the tags they depend on (built per fetch, shared by its entities). */
 export class FetchEntries {
   private readonly tags: readonly string[];
-  private readonly operationHash: string;
+  private readonly prefix: string;
 
   constructor(
     private readonly fetch: FetchNode,
@@ -117,26 +117,44 @@ export class FetchEntries {
     variables: Readonly<Record<string, unknown>>,
   ) {
     this.tags = fetchTagsOf(fetch, supergraphSchema).entry;
-    this.operationHash = sha256(`${fetch.operation}\u0000${canonicalJson(variables)}`);
+    const vars = Object.keys(variables).some((name) => name !== 'representations') ? canonicalJson({ ...variables, representations: undefined }) : '';
+    this.prefix = `${fetch.serviceName}:${operationHashOf(fetch)}${vars ? `:${sha256(vars)}` : ''}`;
   }
 
   /** A root fetch's entry: its operation and variables. */
   root(): PartEntry {
-    return { key: `r:${this.fetch.serviceName}:${this.operationHash}`, tags: this.tags };
+    return { key: `r:${this.prefix}`, tags: this.tags };
   }
 
-  /** An entity's entry: its type and key (for invalidation), the fetch, and the whole representation. */
+  /**
+   * An entity's entry: its type and key (for invalidation), the fetch, and the whole representation (it holds
+   * the @requires fields the answer depends on). The gateway builds representations in a fixed field order,
+   * so their JSON is a stable key without canonicalizing or hashing each one.
+   */
   entity(representation: Readonly<Record<string, unknown>>): PartEntry | undefined {
     const type = representation.__typename;
     if (typeof type !== 'string') return undefined;
     const key = this.keys.keyOf(type, representation, this.fetch.serviceName);
     if (!key) return undefined;
-    const keyHash = entityKeyHash(key);
-    return {
-      key: `e:${type}:${keyHash}:${this.fetch.serviceName}:${sha256(`${this.operationHash}\u0000${canonicalJson(representation)}`)}`,
-      tags: [...this.tags, cacheTag.entity(type, keyHash)],
-    };
+    const id = entityKeyId(key);
+    return { key: `e:${type}:${id}:${this.prefix}:${JSON.stringify(representation)}`, tags: [...this.tags, cacheTag.entity(type, id)] };
   }
+}
+
+const operationHashes = new WeakMap<FetchNode, string>();
+
+/**
+ * A fetch's operation, hashed once per plan. The planner names subgraph operations after the client's
+ * (`Products__inventory__1`): the name is left out, so two client operations needing the same subgraph
+ * selection share entries.
+ */
+function operationHashOf(fetch: FetchNode): string {
+  let hash = operationHashes.get(fetch);
+  if (hash === undefined) {
+    hash = sha256(fetch.operation.replace(/^\s*(query|mutation|subscription)\s+[_A-Za-z][_0-9A-Za-z]*/, '$1'));
+    operationHashes.set(fetch, hash);
+  }
+  return hash;
 }
 
 function parseStored(text: string | undefined): Stored | undefined {

@@ -2,7 +2,7 @@ export { LruMap } from './lruMap';
 export type { Store } from './store';
 export { MemoryStore, type MemoryStoreOptions } from './memoryStore';
 export { createStore } from './createStore';
-export { Invalidations, cacheTag, canonicalJson, entityKeyHash, tagsOf, type InvalidationTarget } from './invalidation';
+export { Invalidations, cacheTag, canonicalJson, entityKeyId, tagsOf, type InvalidationTarget } from './invalidation';
 export { parseCacheControl, UNCACHEABLE, type CacheHint } from './cacheHint';
 export { EntityKeys, type KeyFields } from './entityKeys';
 export { EntityCache, FetchEntries, type CachedPart, type EntityCacheConfig, type PartEntry } from './entityCache';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Store } from './store';
 
 /** What `POST /admin/cache/invalidate` (and a mutation's result) can name. */
@@ -15,7 +14,7 @@ export type InvalidationTarget =
  *
  * - `s:<subgraph>`: the entry holds data from this subgraph.
  * - `t:<Type>`: the entry holds objects of this type.
- * - `e:<Type>:<keyHash>`: the entry is this entity (entity cache).
+ * - `e:<Type>:<keyId>`: the entry is this entity (entity cache).
  * - `n:<Type>`: the entry holds objects of this type whose keys it does not know; any invalidated entity of
  *   the type invalidates it (a correct over-approximation).
  * - `g:<tag>`: a tag the subgraph sent in its cache-tag header.
@@ -23,7 +22,7 @@ export type InvalidationTarget =
 export const cacheTag = {
   subgraph: (name: string) => `s:${name}`,
   type: (name: string) => `t:${name}`,
-  entity: (type: string, keyHash: string) => `e:${type}:${keyHash}`,
+  entity: (type: string, keyId: string) => `e:${type}:${keyId}`,
   unkeyed: (type: string) => `n:${type}`,
   custom: (tag: string) => `g:${tag}`,
 };
@@ -33,12 +32,15 @@ export function tagsOf(target: InvalidationTarget): string[] {
   if ('subgraph' in target) return [cacheTag.subgraph(target.subgraph)];
   if ('tag' in target) return [cacheTag.custom(target.tag)];
   if (target.key === undefined) return [cacheTag.type(target.type)];
-  return [cacheTag.entity(target.type, entityKeyHash(target.key)), cacheTag.unkeyed(target.type)];
+  return [cacheTag.entity(target.type, entityKeyId(target.key)), cacheTag.unkeyed(target.type)];
 }
 
-/** A stable hash of an entity key (`{ upc: "1" }`): object members sorted, so member order never matters. */
-export function entityKeyHash(key: unknown): string {
-  return createHash('sha256').update(canonicalJson(key)).digest('hex').slice(0, 32);
+/**
+ * An entity key's id in tags: its canonical JSON (`{"upc":"1"}`), members sorted so their order never
+ * matters. Keys are small; hashing them would cost more than it saves.
+ */
+export function entityKeyId(key: unknown): string {
+  return canonicalJson(key);
 }
 
 /** JSON with object members in sorted order (arrays keep theirs). */

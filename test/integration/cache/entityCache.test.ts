@@ -45,6 +45,14 @@ describe('entity cache', () => {
     expect(requestCounts(fixture)).toEqual(before); // root result and every entity cached
   });
 
+  it('shares entities between differently named client operations', async () => {
+    await postGraphQL(gateway.url, { query: 'query First { products(ids: ["45", "46"]) { id stock } }' });
+    const mark = fixture.stock.requests.length;
+    const second = await postGraphQL(gateway.url, { query: 'query Second { products(ids: ["45", "46"]) { id stock } }' });
+    expect(second.body.data).toEqual({ products: [{ id: '45', stock: 450 }, { id: '46', stock: 460 }] });
+    expect(fixture.stock.requests.length).toBe(mark);
+  });
+
   it('keeps PRIVATE entities per principal', async () => {
     const query = '{ products(ids: ["20", "21"]) { id note } }';
     const alice = { authorization: `Bearer ${await devToken('alice')}` };
