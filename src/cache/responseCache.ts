@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth';
 import type { Logger } from '../observability';
@@ -44,7 +44,18 @@ interface Pending {
   key: string;
   principal: string | undefined;
   startedAt: number;
+  /** Set for the first request of a key: the identical requests that arrive meanwhile wait for its answer. */
+  leads?: { answer: Promise<Settled | undefined>; settle: (outcome: Settled | undefined) => void };
 }
+
+/** A leader's answer as its followers may use it (PRIVATE ones only for the same principal). */
+interface Settled {
+  stored: Stored;
+  principal: string | undefined;
+}
+
+/** Longest an identical request waits for the first one's answer (then runs itself). */
+const COALESCE_WAIT_MS = 10_000;
 
 // Requests that want something a cached answer cannot give: a plan, or the actual cost.
 const BYPASS_HEADERS = ['apollo-query-plan-experimental', 'apollo-expose-query-plan', 'junction-expose-cost'];
@@ -62,6 +73,15 @@ const BYPASS_HEADERS = ['apollo-query-plan-experimental', 'apollo-expose-query-p
 export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
   const { store, invalidations, gateway, logger } = options;
   const pending = new WeakMap<object, Pending>();
+  // Misses in flight, by key: N identical requests arriving at a cold (or just expired) entry run once.
+  const inflight = new Map<string, Promise<Settled | undefined>>();
+
+  const hit = (rc: GraphQLRequestContext<{ principal?: Principal }>, stored: Stored, now: number) => {
+    const remaining = Math.max(1, Math.ceil((stored.x - now) / 1000));
+    rc.overallCachePolicy.replace({ maxAge: remaining, scope: stored.p ? 'PRIVATE' : 'PUBLIC' });
+    const age = Math.max(0, Math.floor((now - stored.s) / 1000));
+    return { http: { status: undefined, headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single' as const, singleResult: { data: stored.d as Record<string, unknown> } } };
+  };
 
   const keyOf = async (rc: GraphQLRequestContext<{ principal?: Principal }>, supergraphId: string): Promise<string> => {
     const { request, schema, document, operationName } = rc;
@@ -87,37 +107,59 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           const startedAt = Date.now();
           const [pub, prv] = await store.getMany(principal === undefined ? [`pub:${key}`] : [`pub:${key}`, `prv:${principal}:${key}`]);
           const stored = parseStored(pub ?? prv);
-          if (stored && stored.x > startedAt && !(await invalidations.isStale(stored.t, stored.s))) {
-            const remaining = Math.max(1, Math.ceil((stored.x - startedAt) / 1000));
-            rc.overallCachePolicy.replace({ maxAge: remaining, scope: stored.p ? 'PRIVATE' : 'PUBLIC' });
-            const age = Math.max(0, Math.floor((startedAt - stored.s) / 1000));
-            return { http: { status: undefined, headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single', singleResult: { data: stored.d as Record<string, unknown> } } };
+          if (stored && stored.x > startedAt && !(await invalidations.isStale(stored.t, stored.s))) return hit(rc, stored, startedAt);
+          const leader = inflight.get(key);
+          if (leader) {
+            const settled = await leader;
+            if (settled && (!settled.stored.p || settled.principal === principal)) return hit(rc, settled.stored, Date.now());
+            pending.set(rc.overallCachePolicy, { key, principal, startedAt });
+            return null;
           }
-          pending.set(rc.request, { key, principal, startedAt });
+          let settle!: (outcome: Settled | undefined) => void;
+          const answer = new Promise<Settled | undefined>((resolve) => (settle = resolve));
+          inflight.set(key, answer);
+          // A leader that never answers (it cannot, but if) releases its followers after a while.
+          setTimeout(() => {
+            if (inflight.get(key) !== answer) return;
+            inflight.delete(key);
+            settle(undefined);
+          }, COALESCE_WAIT_MS).unref();
+          pending.set(rc.overallCachePolicy, { key, principal, startedAt, leads: { answer, settle } });
           return null;
         },
         async willSendResponse(rc) {
-          const miss = pending.get(rc.request);
+          const miss = pending.get(rc.overallCachePolicy);
           if (!miss) return;
-          const { body } = rc.response;
-          if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return;
-          // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.
-          if (body.singleResult.extensions && Object.keys(body.singleResult.extensions).length > 0) return;
-          const tags = gateway.responseTagsOf(rc.overallCachePolicy);
-          const policy = rc.overallCachePolicy.policyIfCacheable();
-          if (!tags || !policy) return;
-          const ttlSec = Math.min(policy.maxAge, options.maxTtlSec);
-          const isPrivate = policy.scope === 'PRIVATE';
-          if (ttlSec <= 0 || (isPrivate && miss.principal === undefined)) return;
-          const stored: Stored = { d: body.singleResult.data, s: miss.startedAt, x: Date.now() + ttlSec * 1000, ...(isPrivate ? { p: 1 as const } : {}), t: [...tags] };
+          const stored = storable(rc, miss);
+          if (miss.leads) {
+            if (inflight.get(miss.key) === miss.leads.answer) inflight.delete(miss.key);
+            miss.leads.settle(stored ? { stored, principal: miss.principal } : undefined);
+          }
+          if (!stored) return;
+          const ttlMs = stored.x - Date.now();
           // Not awaited: the client does not wait for the store.
-          void store.set(isPrivate ? `prv:${miss.principal}:${miss.key}` : `pub:${miss.key}`, JSON.stringify(stored), ttlSec * 1000).then((written) => {
+          void store.set(stored.p ? `prv:${miss.principal}:${miss.key}` : `pub:${miss.key}`, JSON.stringify(stored), ttlMs).then((written) => {
             if (!written) logger.debug('response cache: the store did not take an entry');
           });
         },
       };
     },
   };
+
+  // The entry a response makes, or undefined when it must not be kept (see the rules above).
+  function storable(rc: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, miss: Pending): Stored | undefined {
+    const { body } = rc.response;
+    if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return undefined;
+    // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.
+    if (body.singleResult.extensions && Object.keys(body.singleResult.extensions).length > 0) return undefined;
+    const tags = gateway.responseTagsOf(rc.overallCachePolicy);
+    const policy = rc.overallCachePolicy.policyIfCacheable();
+    if (!tags || !policy) return undefined;
+    const ttlSec = Math.min(policy.maxAge, options.maxTtlSec);
+    const isPrivate = policy.scope === 'PRIVATE';
+    if (ttlSec <= 0 || (isPrivate && miss.principal === undefined)) return undefined;
+    return { d: body.singleResult.data, s: miss.startedAt, x: Date.now() + ttlSec * 1000, ...(isPrivate ? { p: 1 as const } : {}), t: [...tags] };
+  }
 }
 
 function parseStored(text: string | undefined): Stored | undefined {

@@ -36,6 +36,15 @@ describe('response cache', () => {
     expect(requestCounts(fixture)).toEqual(before);
   });
 
+  it('runs identical concurrent misses once (the others wait for its answer)', async () => {
+    const before = requestCounts(fixture);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(gateway.url, PRODUCTS, { ids: ['13', '14'] })));
+    for (const answer of answers) expect(answer.body.data.products.map((p: { id: string }) => p.id)).toEqual(['13', '14']);
+    expect(requestCounts(fixture).catalog).toBe(before.catalog + 1);
+    expect(requestCounts(fixture).stock).toBe(before.stock + 1);
+    expect(answers.filter((a) => a.age === null)).toHaveLength(1);
+  });
+
   it('keys on the variables, the operation and the vary headers', async () => {
     await post(gateway.url, PRODUCTS, { ids: ['3'] });
     let before = requestCounts(fixture);
