@@ -26,6 +26,11 @@ export class LruMap<V> {
     }
   }
 
+  /** Every value, least recently used first. */
+  values(): V[] {
+    return [...this.entries.values()];
+  }
+
   get size(): number {
     return this.entries.size;
   }

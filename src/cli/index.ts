@@ -14,6 +14,10 @@ const COMMANDS: Record<string, () => Command> = {
   subgraphs: () => (require('./subgraphs') as typeof import('./subgraphs')).subgraphsCommand,
   demo: () => (require('./demo') as typeof import('./demo')).demoCommand,
   token: () => (require('./token') as typeof import('./token')).tokenCommand,
+  publish: () => (require('./publish') as typeof import('./publish')).publishCommand,
+  check: () => (require('./check') as typeof import('./check')).checkCommand,
+  rollback: () => (require('./rollback') as typeof import('./rollback')).rollbackCommand,
+  history: () => (require('./history') as typeof import('./history')).historyCommand,
 };
 
 /** The `junction` command. Every failure ends in a message and an exit code, never a stack trace. */

@@ -12,8 +12,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } },
     false,
   );
-  if (!values.supergraph) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql>');
-  if (!existsSync(values.supergraph)) {
+  if (values.supergraph !== undefined && !existsSync(values.supergraph)) {
     console.error(`cannot read ${values.supergraph}`);
     return 1;
   }
@@ -21,10 +20,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.workers !== undefined && workersFlag === undefined) throw new UsageError(`--workers must be a number from 1 to 256 or "auto", got "${values.workers}"`);
   const config = configOrExit(values.config, { port: portOption(values.port), host: values.host, workers: workersFlag });
   if (!config) return 1;
+  // With the registry on, the registry is the supergraph's source; a supergraph.yaml only seeds an empty one.
+  if (!values.supergraph && !config.registry.enabled) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql> (or registry.enabled in --config)');
   if (config.server.workers > 1 && !isWorker()) {
     return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, log: (line) => console.log(line) });
   }
-  const junction = await startJunction({ config, supergraph: { path: values.supergraph }, logger: createLogger(config.logging.level) });
+  const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger: createLogger(config.logging.level) });
   if (isWorker()) {
     announceListening(junction.url);
     // A worker whose supervisor is gone drains and exits instead of serving unsupervised.

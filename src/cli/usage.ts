@@ -7,10 +7,23 @@ Usage:
   junction manifest check <manifest.json> --supergraph <file> [--config gateway.yaml] [--format text|json]
                                                 every operation of a persisted-query manifest, checked as the gateway would
   junction subgraphs [accounts|inventory|products|reviews ...]
+                                                run the sample subgraphs (all four when none is named)
   junction demo [--config gateway.yaml]        the four sample subgraphs + the gateway (what npm start runs)
   junction token --sub <id> [--scopes "<a b>"] [--expires <seconds>] [--issuer <iss>] [--audience <aud>] [--dir <dir>]
                                                 a development token the gateway accepts outside production
 
-Exit codes: 0 success, 1 failure (composition, planning, an operation the gateway would refuse, start), 2 bad usage.`;
+Subgraph registry (a running gateway's admin API):
+  junction publish <name> --url <routing url> (--schema <file.graphql> | --introspect <subgraph url>) [--author <who>]
+  junction check <name> (--schema <file.graphql> | --introspect <subgraph url> | --delete) [--url <routing url>] [--format text|json]
+                                                dry run of a publish or delete; exit 1 if it does not compose or breaks the schema
+  junction subgraphs list
+  junction subgraphs delete <name> [--author <who>]
+  junction history                              the supergraph versions, newest first
+  junction rollback <version> [--author <who>]
+  Each also takes --gateway <url> (env JUNCTION_GATEWAY_URL, default http://localhost:4000) and --token <token>
+  (env JUNCTION_ADMIN_TOKEN, required); --author defaults to GITHUB_ACTOR, GITLAB_USER_LOGIN or USER.
+
+Exit codes: 0 success, 1 failure (composition, planning, an operation the gateway would refuse, start, a registry
+check that fails, an error from the admin API), 2 bad usage.`;
 
 export class UsageError extends Error {}

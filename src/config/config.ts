@@ -44,6 +44,7 @@ export interface JunctionConfig {
   };
   readonly cache: RawConfig['cache'];
   readonly admin: { scopes: readonly string[]; token: string | undefined };
+  readonly registry: Omit<RawConfig['registry'], 'backend'> & { backend: 'file' | 'redis' };
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
@@ -102,7 +103,10 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (bypassHeader && (bypassValue === undefined || bypassValue.length < 16)) {
     problems.push(`persistedQueries.bypass.header: environment variable ${bypassHeader.valueFromEnv} must hold at least 16 characters`);
   }
-  const adminToken = raw.admin.token ? raw.admin.token.value ?? env[raw.admin.token.valueFromEnv ?? ''] : undefined;
+  const adminToken = raw.admin.token ? raw.admin.token.value ?? env[raw.admin.token.valueFromEnv ?? ''] : env.JUNCTION_ADMIN_TOKEN || undefined;
+  if (!raw.admin.token && env.JUNCTION_ADMIN_TOKEN && env.JUNCTION_ADMIN_TOKEN.length < 32) problems.push('JUNCTION_ADMIN_TOKEN: must be at least 32 characters');
+  const registryBackend = raw.registry.backend ?? (backend === 'redis' ? 'redis' : 'file');
+  if (registryBackend === 'redis' && backend !== 'redis') problems.push('registry.backend: redis needs the store on Redis (REDIS_URL or store.backend: redis)');
   if (raw.admin.token && (adminToken === undefined || adminToken.length < 32)) {
     problems.push(`admin.token: environment variable ${raw.admin.token.valueFromEnv} must hold at least 32 characters`);
   }
@@ -146,6 +150,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     },
     cache: raw.cache,
     admin: { scopes: raw.admin.scopes, token: adminToken },
+    registry: { ...raw.registry, backend: registryBackend },
     logging: { level },
     env,
   };

@@ -325,6 +325,22 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The subgraph registry (README "Subgraph registry"): teams publish subgraphs through the admin API. */
+    registry: z
+      .object({
+        /** Serve the registry's current supergraph; supergraph.yaml only seeds an empty registry. */
+        enabled: z.boolean().default(false),
+        /** `file` (in dataDir) or `redis` (shared by replicas). Default: `redis` when the store is Redis, else `file`. */
+        backend: z.enum(['file', 'redis']).optional(),
+        /** Where the file backend keeps registry.json (relative to the working directory). */
+        dataDir: z.string().min(1).default('.junction/registry'),
+        /** Supergraph versions kept for history and rollback. */
+        historyLimit: z.number().int().min(2).max(1000).default(50),
+        /** How often replicas poll for a change they may have missed (pub/sub tells them at once). */
+        pollIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+      })
+      .strict()
+      .default({}),
     /** `all` applies to every subgraph; a subgraph's own name overrides single settings. */
     subgraphs: z.record(subgraphTransport.partial()).default({}),
     supergraph: z

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
-import { entitiesInResult, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
+import { entitiesInResult, LruMap, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
 import { junctionError } from '../errors';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
@@ -74,6 +74,9 @@ export interface PrewarmResult {
  */
 export const responseTagsOf = new WeakMap<object, Set<string>>();
 
+/** How many recently served operations are remembered (prewarm on a supergraph change, registry checks). */
+const RECENT_OPERATIONS = 500;
+
 type Prepared = PreparedOperation | GraphQLError | Promise<PreparedOperation | GraphQLError>;
 
 /** Shared plans are keyed by supergraph id: old ones are never read again, only left to expire. */
@@ -109,6 +112,8 @@ export class JunctionGateway {
   private readonly listeners = new Set<SchemaListener>();
   private readonly clients = new Map<string, SubgraphClient>();
   private readonly loaded: Promise<void>;
+  /** Operations served lately (by query hash): the hot ones are planned before a new supergraph goes live. */
+  private readonly recent = new LruMap<{ body: string; name: string | undefined }>(RECENT_OPERATIONS);
   /** Plans built here, plans taken from the shared store (`queryPlan.shared`), plans written to it. */
   readonly planStats = { planned: 0, shared: 0, stored: 0 };
   private markLoaded!: () => void;
@@ -182,6 +187,7 @@ export class JunctionGateway {
     if (rc.operation.operation === 'subscription') {
       return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
     }
+    if (rc.source !== undefined && this.recent.get(rc.queryHash) === undefined) this.recent.set(rc.queryHash, { body: rc.source, name: rc.operationName ?? undefined });
     const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
     // Authorization before planning: what the caller may not see is never planned, so no subgraph sees it.
     const authorized = await this.authorize(state, rc);
@@ -396,6 +402,11 @@ export class JunctionGateway {
     const prepared = this.options.fastExecutor ? prepareOperation(plan, document, operationName, state.schema) : { plan };
     state.plans.set(key, prepared);
     return prepared;
+  }
+
+  /** Operations served lately, most recent last. */
+  recentOperations(): Array<{ body: string; name: string | undefined }> {
+    return this.recent.values();
   }
 
   /**

@@ -76,3 +76,8 @@ function authorizationOf(supergraphSchema: GraphQLSchema): AuthorizationIndex | 
   const index = authorizationIndexOf(supergraphSchema);
   return index.fields.size > 0 || index.types.size > 0 ? index : undefined;
 }
+
+/** The client-facing schema of a supergraph SDL (without building a whole state: no planner, no clients). */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES }).apiSchema().toGraphQLJSSchema();
+}

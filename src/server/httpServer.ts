@@ -7,7 +7,7 @@ import type { Logger } from '../observability';
 import type { Store } from '../cache';
 import type { PersistedOperations } from '../operations';
 import { handleGraphQL, sendJson } from './graphqlRoute';
-import { ADMIN_INVALIDATE_PATH, adminInvalidateRoute, type AdminOptions } from './adminRoute';
+import { adminApi, type AdminOptions } from './adminRoute';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -26,7 +26,7 @@ export interface HttpServerOptions {
   supergraphId: () => string | undefined;
   /** Reported by /health; a store that is down never makes the gateway unhealthy (it only means misses). */
   store: Pick<Store, 'kind' | 'available'>;
-  /** The admin API (`POST /admin/cache/invalidate`); without it, /admin paths answer 404 like any unknown path. */
+  /** The admin API under /admin (cache invalidation, registry); without it, /admin paths answer 404 like any unknown path. */
   admin?: AdminOptions | undefined;
 }
 
@@ -42,7 +42,7 @@ export interface HttpServer {
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let inFlight = 0;
-  const admin = options.admin ? adminInvalidateRoute(options.admin, options.authenticator, options.logger) : undefined;
+  const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger) : undefined;
   const server = createServer(async (req, res) => {
     inFlight++;
     res.once('close', () => inFlight--);
@@ -59,7 +59,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         const store = { backend: options.store.kind, available: options.store.available() };
         return sendJson(res, ok ? 200 : 503, JSON.stringify(ok ? { status: 'ok', supergraph: id, store } : { status: 'loading' }));
       }
-      if (path === ADMIN_INVALIDATE_PATH && admin) return await admin(req, res);
+      if (admin && (await admin(req, res, path as string))) return;
       return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));
     } catch (err) {
       options.logger.error({ err }, 'unhandled error while answering an HTTP request');

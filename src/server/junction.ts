@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
-import { loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
+import { composeSubgraphs, isSupergraphSdlFile, loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
+import { Registry } from '../registry';
+import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, type Logger } from '../observability';
 import { createStore, EntityCache, Invalidations, MemoryStore, responseCachePlugin, type Store } from '../cache';
-import { ApqStore, ManifestSources, PersistedOperations, type TrustedDocuments } from '../operations';
+import { ApqStore, ManifestSources, PersistedOperations } from '../operations';
 import type { SupergraphState } from '../gateway';
 import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
@@ -15,8 +17,11 @@ import { createHttpServer } from './httpServer';
 
 export interface StartOptions {
   config: JunctionConfig;
-  /** A supergraph.yaml / supergraph.graphql path (watched), or a supergraph SDL given directly. */
-  supergraph: { path: string } | { sdl: string };
+  /**
+   * A supergraph.yaml / supergraph.graphql path (watched), or a supergraph SDL given directly. With the
+   * registry on, a supergraph.yaml only seeds an empty registry, and none is needed.
+   */
+  supergraph?: { path: string } | { sdl: string };
   logger?: Logger;
 }
 
@@ -75,6 +80,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     },
   });
   let apollo: ApolloServer | undefined;
+  let registry: Registry | undefined;
   let apolloStarting: Promise<void> | undefined;
   let signalReady!: () => void;
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
@@ -83,12 +89,14 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const pq = config.persistedQueries;
   const apq = pq.apq.enabled ? new ApqStore(store.scoped('apq:'), store.kind === 'redis' ? new MemoryStore({ maxBytes: LOCAL_APQ_BYTES, keyPrefix: '' }) : undefined, pq.apq.ttlSec) : undefined;
   const operations = new PersistedOperations(pq, apq, logger);
-  const warm = async (state: SupergraphState | undefined, documents: TrustedDocuments): Promise<void> => {
-    if (!pq.prewarm || !state || documents.size === 0) return;
+  // Plans for the manifests' operations and the hot ones (served lately), built before traffic needs them.
+  const warm = async (state: SupergraphState | undefined): Promise<void> => {
+    const hot = [...(pq.prewarm ? operations.trustedDocuments.operations() : []), ...gateway.recentOperations()];
+    if (!state || hot.length === 0) return;
     const started = Date.now();
-    const outcome = await gateway.prewarm(documents.operations(), state);
+    const outcome = await gateway.prewarm(hot, state);
     const failed = outcome.failed.slice(0, 20);
-    logger[failed.length > 0 ? 'warn' : 'info']({ supergraph: state.id, planned: outcome.planned, failed, ms: Date.now() - started }, 'persisted operations planned ahead of traffic');
+    logger[failed.length > 0 ? 'warn' : 'info']({ supergraph: state.id, planned: outcome.planned, failed, ms: Date.now() - started }, 'operations planned ahead of traffic');
   };
   let manifests: ManifestSources | undefined;
   if (pq.manifests.length > 0) {
@@ -97,7 +105,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       logger,
       onChange: (documents) => {
         operations.setDocuments(documents);
-        void warm(gateway.current, documents);
+        void warm(gateway.current);
       },
     });
     try {
@@ -120,7 +128,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
     store,
-    admin: { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token },
+    // The admin API exists only when an admin token is configured (JUNCTION_ADMIN_TOKEN or admin.token).
+    admin: config.admin.token ? { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token, registry: () => registry } : undefined,
   });
 
   // Supergraph changes are applied one at a time, each warmed (manifest operations planned) before it goes live.
@@ -132,7 +141,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       return;
     }
     if (built.changed) {
-      await warm(built.state, operations.trustedDocuments);
+      await warm(built.state);
       gateway.activate(built.state);
       logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
     }
@@ -173,9 +182,25 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
 
   let watcher: SupergraphWatcher | undefined;
-  if ('sdl' in options.supergraph) {
-    activate(options.supergraph.sdl, 'inline');
-  } else {
+  if (config.registry.enabled) {
+    registry = new Registry({
+      storage: createRegistryStorage(config, logger),
+      historyLimit: config.registry.historyLimit,
+      compose: composeSubgraphs,
+      apiSchemaOf: (sdl) => (gateway.current?.supergraphSdl === sdl ? gateway.current.schema : apiSchemaOf(sdl)),
+      activate: (version) => activate(version.supergraphSdl, `registry version ${version.version}`),
+      knownOperations: () => [
+        ...[...operations.trustedDocuments.operations()].map((op) => ({ name: op.name, body: op.body, source: 'manifest' as const })),
+        ...gateway.recentOperations().map((op) => ({ name: op.name, body: op.body, source: 'traffic' as const })),
+      ],
+      logger,
+    });
+    const path = options.supergraph && 'path' in options.supergraph ? options.supergraph.path : undefined;
+    const seed = path && !isSupergraphSdlFile(path) ? await seedSources(path, config.env) : undefined;
+    await registry.start(seed, path ? `seed: ${path}` : 'seed');
+  } else if (options.supergraph && 'sdl' in options.supergraph) {
+    void activate(options.supergraph.sdl, 'inline');
+  } else if (options.supergraph) {
     const path = options.supergraph.path;
     const first = await loadSupergraph(path, config.env);
     onResult(first, path);
@@ -187,6 +212,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     (stopping ??= (async () => {
       watcher?.stop();
       manifests?.stop();
+      await registry?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
       const deadline = Date.now() + config.server.shutdownGraceMs;

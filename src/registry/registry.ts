@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
+import type { CompositionIssue, CompositionOutcome, SubgraphSource } from '../composition';
+import type { Logger } from '../observability';
+import { affectedOperations, diffSchemas, type AffectedOperation, type KnownOperation, type SchemaChange } from './schemaDiff';
+import type { RegistryDocument, RegistryStorage, SubgraphVersion, SupergraphVersion } from './storage';
+
+/** Why a registry operation was refused; `status` is the HTTP status the admin API answers with. */
+export class RegistryError extends Error {
+  constructor(
+    readonly code: 'COMPOSITION_FAILED' | 'SUBGRAPH_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'REGISTRY_CONFLICT' | 'REGISTRY_UNAVAILABLE',
+    message: string,
+    readonly composition: CompositionIssue[] = [],
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return { COMPOSITION_FAILED: 400, SUBGRAPH_NOT_FOUND: 404, VERSION_NOT_FOUND: 404, REGISTRY_CONFLICT: 409, REGISTRY_UNAVAILABLE: 503 }[this.code];
+  }
+}
+
+export interface RegistryOptions {
+  storage: RegistryStorage;
+  /** Versions kept in the history (older ones cannot be rolled back to). */
+  historyLimit: number;
+  compose(sources: readonly SubgraphSource[]): CompositionOutcome;
+  /** The client-facing schema of a supergraph SDL (for diffs). */
+  apiSchemaOf(supergraphSdl: string): GraphQLSchema;
+  /** Makes a version the one the gateway serves (warmed first); resolves once it is live. */
+  activate(version: SupergraphVersion): Promise<void>;
+  /** Operations whose breakage a check reports: the manifests' and recently served ones. */
+  knownOperations(): KnownOperation[];
+  logger: Logger;
+}
+
+export interface MutationResult {
+  version: number;
+  changed: boolean;
+  supergraph: string;
+  changes: SchemaChange[];
+  hints: CompositionIssue[];
+}
+
+export interface CheckResult {
+  composes: boolean;
+  compositionErrors: CompositionIssue[];
+  changes: SchemaChange[];
+  affectedOperations: AffectedOperation[];
+}
+
+type Candidate = { kind: 'publish'; name: string; url: string; sdl: string } | { kind: 'delete'; name: string };
+
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * The subgraph registry: teams publish, check and delete subgraphs; every change composes the whole set and
+ * only a supergraph that composes becomes a version (and is activated). Versions are kept in the storage
+ * (a file, or Redis shared by the replicas), each with the full subgraph set, so any kept version can be
+ * rolled back to. Every replica follows the stored current version (see RegistryStorage.watch).
+ */
+export class Registry {
+  private active: number | undefined;
+  /** Mutations of this process, one at a time (replicas are ordered by the storage's compare-and-set). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private syncing: Promise<void> | undefined;
+  private resync = false;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  /**
+   * Loads the registry and activates its current version; an empty registry is seeded with `seed` (the
+   * subgraphs of supergraph.yaml) when given. Then follows changes made by other replicas.
+   */
+  async start(seed: readonly SubgraphSource[] | undefined, by: string): Promise<void> {
+    const document = await this.read();
+    if (document.current === 0 && seed && seed.length > 0) {
+      await this.mutate(() => ({ action: 'seed', subgraphs: seed.map((s) => ({ ...s, publishedBy: by, publishedAt: new Date().toISOString() })), by }));
+    } else {
+      await this.follow(document);
+    }
+    this.options.storage.watch(() => void this.sync());
+  }
+
+  /** The current version's subgraphs. */
+  async list(): Promise<{ version: number; supergraph: string | undefined; subgraphs: Array<Omit<SubgraphVersion, 'sdl'> & { sdlSha256: string }> }> {
+    const document = await this.read();
+    const current = currentOf(document);
+    return {
+      version: document.current,
+      supergraph: current?.supergraph,
+      subgraphs: (current?.subgraphs ?? []).map(({ sdl, ...rest }) => ({ ...rest, sdlSha256: sha256(sdl) })),
+    };
+  }
+
+  async history(): Promise<{ current: number; versions: Array<Omit<SupergraphVersion, 'supergraphSdl' | 'subgraphs'> & { subgraphs: string[] }> }> {
+    const document = await this.read();
+    return {
+      current: document.current,
+      versions: [...document.versions].reverse().map(({ supergraphSdl: _sdl, subgraphs, ...rest }) => ({ ...rest, subgraphs: subgraphs.map((s) => s.name) })),
+    };
+  }
+
+  publish(name: string, url: string, sdl: string, by: string): Promise<MutationResult> {
+    return this.mutate((current) => {
+      const existing = current?.subgraphs.find((s) => s.name === name);
+      if (existing && existing.url === url && existing.sdl === sdl) return undefined;
+      const subgraph: SubgraphVersion = { name, url, sdl, publishedBy: by, publishedAt: new Date().toISOString() };
+      return { action: 'publish', subgraph: name, subgraphs: replace(current?.subgraphs ?? [], subgraph), by };
+    });
+  }
+
+  remove(name: string, by: string): Promise<MutationResult> {
+    return this.mutate((current) => {
+      if (!current?.subgraphs.some((s) => s.name === name)) throw new RegistryError('SUBGRAPH_NOT_FOUND', `No subgraph named "${name}" is registered.`);
+      return { action: 'delete', subgraph: name, subgraphs: current.subgraphs.filter((s) => s.name !== name), by };
+    });
+  }
+
+  rollback(version: number, by: string): Promise<MutationResult & { rolledBackTo: number }> {
+    return this.mutate((_current, document) => {
+      const target = document.versions.find((v) => v.version === version);
+      if (!target) throw new RegistryError('VERSION_NOT_FOUND', `Version ${version} is not in the registry's history.`);
+      return { action: 'rollback', rolledBackTo: version, subgraphs: target.subgraphs, by };
+    }).then((result) => ({ ...result, rolledBackTo: version }));
+  }
+
+  /** A dry run of a publish or a delete: composition, the API changes, and the known operations they break. */
+  async check(candidate: Candidate): Promise<CheckResult> {
+    const document = await this.read();
+    const current = currentOf(document);
+    const subgraphs = current?.subgraphs ?? [];
+    const next =
+      candidate.kind === 'delete'
+        ? subgraphs.filter((s) => s.name !== candidate.name)
+        : replace(subgraphs, { name: candidate.name, url: candidate.url, sdl: candidate.sdl, publishedBy: '', publishedAt: '' });
+    if (candidate.kind === 'delete' && next.length === subgraphs.length) throw new RegistryError('SUBGRAPH_NOT_FOUND', `No subgraph named "${candidate.name}" is registered.`);
+    const composed = this.options.compose(next);
+    if (!composed.ok) return { composes: false, compositionErrors: composed.errors, changes: [], affectedOperations: [] };
+    if (!current) return { composes: true, compositionErrors: [], changes: [], affectedOperations: [] };
+    const before = this.options.apiSchemaOf(current.supergraphSdl);
+    const after = this.options.apiSchemaOf(composed.supergraphSdl);
+    const changes = diffSchemas(before, after);
+    // Even a change classed as safe can stop an operation validating (an alias shared with another field's
+    // type): every change goes through, and each known operation is validated against the candidate.
+    return {
+      composes: true,
+      compositionErrors: [],
+      changes,
+      affectedOperations: changes.length > 0 ? affectedOperations(changes.filter((c) => c.breaking), before, after, this.options.knownOperations()) : [],
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.options.storage.close();
+  }
+
+  /**
+   * Composes the subgraph set `change` returns, stores it as a new version with compare-and-set (another
+   * replica writing first means: read again and redo the change on top of theirs), then activates it here.
+   */
+  private mutate(change: (current: SupergraphVersion | undefined, document: RegistryDocument) => Omit<SupergraphVersion, 'version' | 'supergraph' | 'supergraphSdl' | 'createdAt'> | undefined): Promise<MutationResult> {
+    const run = async (): Promise<MutationResult> => {
+      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+        const document = await this.read();
+        const current = currentOf(document);
+        const next = change(current, document);
+        if (!next) return { version: document.current, changed: false, supergraph: current?.supergraph ?? '', changes: [], hints: [] };
+        const composed = this.options.compose(next.subgraphs);
+        if (!composed.ok) throw new RegistryError('COMPOSITION_FAILED', `The subgraphs do not compose (${composed.errors.length} error${composed.errors.length === 1 ? '' : 's'}); nothing was changed.`, composed.errors);
+        const number = (document.versions.at(-1)?.version ?? 0) + 1;
+        const version: SupergraphVersion = { ...next, version: number, supergraph: sha256(composed.supergraphSdl), supergraphSdl: composed.supergraphSdl, createdAt: new Date().toISOString() };
+        const written: RegistryDocument = { revision: document.revision + 1, current: number, versions: [...document.versions, version].slice(-this.options.historyLimit) };
+        if (!(await this.write(written, document.revision))) continue;
+        await this.options.activate(version);
+        this.active = number;
+        this.options.logger.info({ version: number, action: version.action, subgraph: version.subgraph, by: version.by }, 'registry: new supergraph version');
+        const changes = current ? diffSchemas(this.options.apiSchemaOf(current.supergraphSdl), this.options.apiSchemaOf(composed.supergraphSdl)) : [];
+        return { version: number, changed: true, supergraph: version.supergraph, changes, hints: composed.hints };
+      }
+      throw new RegistryError('REGISTRY_CONFLICT', 'Other changes to the registry kept coming first; try again.');
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  // Another replica changed the registry: activate its current version here (one sync at a time).
+  private sync(): Promise<void> {
+    if (this.syncing) {
+      this.resync = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.resync = false;
+        try {
+          await this.follow(await this.read());
+        } catch (err) {
+          this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'registry: could not follow a change; retrying on the next one');
+        }
+      } while (this.resync);
+    })().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private async follow(document: RegistryDocument): Promise<void> {
+    const current = currentOf(document);
+    if (!current || current.version === this.active) return;
+    await this.options.activate(current);
+    this.active = current.version;
+    this.options.logger.info({ version: current.version }, 'registry: following the current supergraph version');
+  }
+
+  private async read(): Promise<RegistryDocument> {
+    try {
+      return await this.options.storage.read();
+    } catch (err) {
+      throw new RegistryError('REGISTRY_UNAVAILABLE', `The registry storage cannot be read: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+
+  private async write(document: RegistryDocument, expected: number): Promise<boolean> {
+    try {
+      return await this.options.storage.write(document, expected);
+    } catch (err) {
+      throw new RegistryError('REGISTRY_UNAVAILABLE', `The registry storage cannot be written: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+}
+
+function currentOf(document: RegistryDocument): SupergraphVersion | undefined {
+  return document.versions.find((v) => v.version === document.current);
+}
+
+function replace(subgraphs: readonly SubgraphVersion[], subgraph: SubgraphVersion): SubgraphVersion[] {
+  const others = subgraphs.filter((s) => s.name !== subgraph.name);
+  return [...others, subgraph].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,27 @@
+import Redis, { Cluster } from 'ioredis';
+import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { loadSources, parseSupergraphYaml, type SubgraphSource } from '../composition';
+import type { JunctionConfig } from '../config';
+import type { Logger } from '../observability';
+import { FileRegistryStorage, RedisRegistryStorage, type RegistryStorage } from '../registry';
+
+/** The registry's storage: registry.json in the data directory, or Redis (the store's connection settings). */
+export function createRegistryStorage(config: JunctionConfig, logger: Logger): RegistryStorage {
+  if (config.registry.backend === 'file') return new FileRegistryStorage(resolve(config.registry.dataDir));
+  const { url, cluster } = config.store.redis;
+  // Registry commands wait for a connection (offline queue on) but never for ever.
+  const options = { commandTimeout: 5_000, maxRetriesPerRequest: 2, retryStrategy: (attempt: number) => Math.min(attempt * 100, 2_000) };
+  const client = cluster.length > 0 ? new Cluster([...cluster], { redisOptions: options }) : new Redis(url ?? 'redis://127.0.0.1:6379', options);
+  client.on('error', (err: Error) => logger.debug({ err: err.message }, 'registry: Redis connection problem'));
+  return new RedisRegistryStorage(client, config.store.keyPrefix, config.registry.pollIntervalMs, logger);
+}
+
+/** The subgraphs a supergraph.yaml names (what seeds an empty registry). */
+export async function seedSources(path: string, env: Readonly<Record<string, string | undefined>>): Promise<SubgraphSource[]> {
+  const parsed = parseSupergraphYaml(await readFile(path, 'utf8'), path, env);
+  if (!parsed.ok) throw new Error(`cannot seed the registry from ${path}:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const loaded = await loadSources(parsed.value, dirname(resolve(path)));
+  if (!loaded.ok) throw new Error(`cannot seed the registry from ${path}:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+  return loaded.sources;
+}
