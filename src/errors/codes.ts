@@ -46,6 +46,12 @@ export const ERROR_CODES = {
   SUBGRAPH_RESPONSE_TOO_LARGE: { status: 200, description: 'A subgraph answer exceeded maxResponseBytes.' },
   GATEWAY_TIMEOUT: { status: 200, description: 'A subgraph did not answer within timeoutMs (partial data).' },
   DOWNSTREAM_SERVICE_ERROR: { status: 200, description: 'A subgraph returned an error for its part of the plan.' },
+  // Subgraph registry (admin API).
+  COMPOSITION_FAILED: { status: 400, description: 'A publish, delete or rollback whose subgraphs do not compose (extensions.composition lists the errors); nothing changed.' },
+  SUBGRAPH_NOT_FOUND: { status: 404, description: 'No subgraph of that name is registered.' },
+  VERSION_NOT_FOUND: { status: 404, description: 'No supergraph version of that number is in the registry history.' },
+  REGISTRY_CONFLICT: { status: 409, description: 'Concurrent registry changes kept winning the compare-and-set; retry.' },
+  REGISTRY_UNAVAILABLE: { status: 503, description: 'The registry storage (file or Redis) cannot be read or written.' },
   INTERNAL_SERVER_ERROR: { status: 500, description: 'An unexpected failure inside the gateway (details in the log).' },
 } as const;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import type { CompositionIssue, CompositionOutcome, SubgraphSource } from '../composition';
+import { ERROR_CODES } from '../errors';
 import type { Logger } from '../observability';
 import { affectedOperations, diffSchemas, type AffectedOperation, type KnownOperation, type SchemaChange } from './schemaDiff';
 import type { RegistryDocument, RegistryStorage, SubgraphVersion, SupergraphVersion } from './storage';
@@ -16,7 +17,7 @@ export class RegistryError extends Error {
   }
 
   get status(): number {
-    return { COMPOSITION_FAILED: 400, SUBGRAPH_NOT_FOUND: 404, VERSION_NOT_FOUND: 404, REGISTRY_CONFLICT: 409, REGISTRY_UNAVAILABLE: 503 }[this.code];
+    return ERROR_CODES[this.code].status;
   }
 }
 
