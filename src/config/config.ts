@@ -10,15 +10,17 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 /** Junction's settings after validation and defaults: frozen, read once at start. */
 export interface JunctionConfig {
   readonly production: boolean;
-  readonly server: { host: string; port: number; maxBodyBytes: number; shutdownGraceMs: number; requestTimeoutMs: number; workers: number };
+  readonly server: Omit<RawConfig['server'], 'workers'> & { workers: number };
   readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
   readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number } };
   readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
   readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>>; shared: boolean };
   readonly subgraphs: {
-    all: { timeoutMs: number; maxResponseBytes: number; maxConnections: number };
-    byName: Readonly<Record<string, Partial<{ timeoutMs: number; maxResponseBytes: number; maxConnections: number }>>>;
+    all: SubgraphSettings;
+    byName: Readonly<Record<string, SubgraphSettings>>;
   };
+  readonly traffic: RawConfig['traffic'];
+  readonly rateLimit: RawConfig['rateLimit'];
   readonly execution: { executor: 'junction' | 'apollo' };
   readonly headers: RawConfig['headers'];
   readonly authorization: RawConfig['authorization'];
@@ -48,6 +50,16 @@ export interface JunctionConfig {
   readonly logging: { level: string };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
+}
+
+/** One subgraph's transport and resilience settings (`subgraphs.all`, then its own name over it). */
+export interface SubgraphSettings {
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxConnections: number;
+  retries: { attempts: number; backoffMs: number; maxBackoffMs: number; budgetPercent: number; maxRetryAfterMs: number };
+  circuitBreaker: { enabled: boolean; windowMs: number; minimumRequests: number; errorRatePercent: number; openMs: number; halfOpenProbes: number };
+  dedup: boolean;
 }
 
 export interface ConfigInput {
@@ -113,7 +125,16 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (problems.length > 0) return { ok: false, problems };
 
   const production = env.NODE_ENV === 'production';
-  const { all = {}, ...byName } = raw.subgraphs;
+  const { all: rawAll = {}, ...rawByName } = raw.subgraphs;
+  // Nested settings merge one level deep: `accounts: { retries: { attempts: 0 } }` keeps the other retry keys.
+  const merge = (base: SubgraphSettings, over: RawConfig['subgraphs'][string]): SubgraphSettings => ({
+    ...base,
+    ...over,
+    retries: { ...base.retries, ...over.retries },
+    circuitBreaker: { ...base.circuitBreaker, ...over.circuitBreaker },
+  });
+  const all = merge(SUBGRAPH_DEFAULTS as unknown as SubgraphSettings, rawAll);
+  const byName = Object.fromEntries(Object.entries(rawByName).map(([name, over]) => [name, merge(all, over)]));
   const config: JunctionConfig = {
     production,
     server: { ...raw.server, port, host, workers },
@@ -125,7 +146,9 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     limits: resolveLimits(raw.limits),
     cost: { ...raw.cost, expose: raw.cost.expose ?? !production },
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
-    subgraphs: { all: { ...SUBGRAPH_DEFAULTS, ...all }, byName },
+    subgraphs: { all, byName },
+    traffic: raw.traffic,
+    rateLimit: raw.rateLimit,
     execution: raw.execution,
     headers: raw.headers,
     authorization: raw.authorization,

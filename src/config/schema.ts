@@ -4,6 +4,36 @@ import { z } from 'zod';
  * `gateway.yaml`: every key Junction reads, with its default. Defaults live here and nowhere else.
  * Keys that depend on NODE_ENV default to `undefined` here and are resolved in `resolveConfig`.
  */
+const retries = z
+  .object({
+    /** Retries of a failed query fetch (connection failure, timeout, HTTP 429/502/503/504); 0 = none. Mutations never retry. */
+    attempts: z.number().int().min(0).max(10),
+    /** First backoff; each retry doubles it (full jitter), up to maxBackoffMs. */
+    backoffMs: z.number().int().min(0).max(60_000),
+    maxBackoffMs: z.number().int().min(0).max(60_000),
+    /** Retries may add at most this share (percent) of the subgraph's traffic over the last 10 s. */
+    budgetPercent: z.number().min(0).max(100),
+    /** A Retry-After longer than this is not waited for (the failure stands). */
+    maxRetryAfterMs: z.number().int().min(0).max(60_000),
+  })
+  .strict();
+
+const circuitBreaker = z
+  .object({
+    enabled: z.boolean(),
+    /** Error and timeout rate measured over this rolling window. */
+    windowMs: z.number().int().min(100).max(600_000),
+    /** Fewest fetches in the window before the rate counts. */
+    minimumRequests: z.number().int().min(1),
+    /** Open at or above this failure rate (percent). */
+    errorRatePercent: z.number().min(1).max(100),
+    /** How long an open circuit fails fast before letting probes through. */
+    openMs: z.number().int().min(100).max(600_000),
+    /** Probes let through half-open; all must succeed to close. */
+    halfOpenProbes: z.number().int().min(1).max(100),
+  })
+  .strict();
+
 const subgraphTransport = z
   .object({
     /** Abort a subgraph fetch after this long (GATEWAY_TIMEOUT at the affected paths). */
@@ -12,6 +42,10 @@ const subgraphTransport = z
     maxResponseBytes: z.number().int().positive(),
     /** Keep-alive connections per subgraph. */
     maxConnections: z.number().int().positive().max(4096),
+    retries: retries.partial(),
+    circuitBreaker: circuitBreaker.partial(),
+    /** Identical query fetches in flight at once (same operation, variables and identity) share one subgraph request. */
+    dedup: z.boolean(),
   })
   .strict();
 
@@ -47,7 +81,14 @@ const headerRule = z.union([
   z.object({ remove: z.object({ named: headerName.optional(), matching: regex.optional() }).strict().refine((r) => !!r.named !== !!r.matching, 'remove needs exactly one of named, matching') }).strict(),
 ]);
 
-export const SUBGRAPH_DEFAULTS = { timeoutMs: 30_000, maxResponseBytes: 32 * 1024 * 1024, maxConnections: 128 } as const;
+export const SUBGRAPH_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxResponseBytes: 32 * 1024 * 1024,
+  maxConnections: 128,
+  retries: { attempts: 2, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
+  circuitBreaker: { enabled: true, windowMs: 10_000, minimumRequests: 20, errorRatePercent: 50, openMs: 5000, halfOpenProbes: 3 },
+  dedup: true,
+} as const;
 
 export const configSchema = z
   .object({
@@ -61,6 +102,14 @@ export const configSchema = z
         shutdownGraceMs: z.number().int().min(0).default(10_000),
         /** Whole-request deadline enforced by Node's HTTP server (slow clients). */
         requestTimeoutMs: z.number().int().positive().default(60_000),
+        /** Time a client has to send all request headers (slow-loris). */
+        headersTimeoutMs: z.number().int().positive().default(20_000),
+        /** Idle keep-alive connections are closed after this long. */
+        keepAliveTimeoutMs: z.number().int().positive().default(5_000),
+        /** Largest request head (request line + headers); beyond it: 431. */
+        maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+        /** HTTPS: PEM certificate (chain) and key files. */
+        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
         /** Worker processes sharing the port (node:cluster); `auto` = one per core. */
         workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1),
       })
@@ -338,6 +387,29 @@ export const configSchema = z
         historyLimit: z.number().int().min(2).max(1000).default(50),
         /** How often replicas poll for a change they may have missed (pub/sub tells them at once). */
         pollIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+      })
+      .strict()
+      .default({}),
+    /** Overall deadline and rate limits (README "Traffic and resilience"). */
+    traffic: z
+      .object({
+        /** A client request's subgraph work ends after this long: fetches still running yield GATEWAY_TIMEOUT. */
+        requestTimeoutMs: z.number().int().positive().max(600_000).default(30_000),
+      })
+      .strict()
+      .default({}),
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** How a client is identified, first that applies: `sub` (the token's subject), `header:<name>` (an API key), `ip`. */
+        clientKey: z.array(z.union([z.literal('sub'), z.literal('ip'), z.string().regex(/^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be sub, ip or header:<name>')])).min(1).default(['sub', 'ip']),
+        /** Proxies whose X-Forwarded-For is believed (IP addresses); the client IP is the last address they did not add. */
+        trustedProxies: z.array(z.string().ip()).default([]),
+        windowSec: z.number().int().min(1).max(86_400).default(60),
+        /** Per client and window: requests, and the sum of estimated costs (0 = no limit). */
+        perClient: z.object({ requests: z.number().int().min(0).default(600), cost: z.number().int().min(0).default(0) }).strict().default({}),
+        /** For all clients together. */
+        global: z.object({ requests: z.number().int().min(0).default(0), cost: z.number().int().min(0).default(0) }).strict().default({}),
       })
       .strict()
       .default({}),

@@ -7,7 +7,17 @@ describe('loadConfig', () => {
     const result = loadConfig({ env: {} });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.server).toEqual({ host: '0.0.0.0', port: 4000, maxBodyBytes: 1048576, shutdownGraceMs: 10000, requestTimeoutMs: 60000, workers: 1 });
+    expect(result.value.server).toEqual({
+      host: '0.0.0.0',
+      port: 4000,
+      maxBodyBytes: 1048576,
+      shutdownGraceMs: 10000,
+      requestTimeoutMs: 60000,
+      headersTimeoutMs: 20000,
+      keepAliveTimeoutMs: 5000,
+      maxHeaderBytes: 16384,
+      workers: 1,
+    });
     expect(result.value.queryPlan.expose).toBe(true);
     expect(result.value.graphql).toEqual({ landingPage: true, introspection: true, suggestions: false });
     expect(Object.isFrozen(result.value.server)).toBe(true);
@@ -49,12 +59,19 @@ describe('loadConfig', () => {
     expect(result.ok ? 'ok' : result.problems).toBe('ok');
   });
 
-  it('merges per-subgraph transport settings over `all`', () => {
-    const file = writeTemp('gateway.yaml', 'subgraphs:\n  all:\n    timeoutMs: 5000\n  accounts:\n    timeoutMs: 100\n');
+  it('merges per-subgraph settings over `all`, nested ones key by key', () => {
+    const file = writeTemp('gateway.yaml', 'subgraphs:\n  all:\n    timeoutMs: 5000\n    retries:\n      attempts: 3\n  accounts:\n    timeoutMs: 100\n    retries:\n      attempts: 0\n    circuitBreaker:\n      openMs: 1000\n');
     const result = loadConfig({ file, env: {} });
-    expect(result.ok && result.value.subgraphs).toEqual({
-      all: { timeoutMs: 5000, maxResponseBytes: 33554432, maxConnections: 128 },
-      byName: { accounts: { timeoutMs: 100 } },
+    if (!result.ok) throw new Error(result.problems.join());
+    const { all, byName } = result.value.subgraphs;
+    expect(all).toEqual({
+      timeoutMs: 5000,
+      maxResponseBytes: 33554432,
+      maxConnections: 128,
+      retries: { attempts: 3, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
+      circuitBreaker: { enabled: true, windowMs: 10000, minimumRequests: 20, errorRatePercent: 50, openMs: 5000, halfOpenProbes: 3 },
+      dedup: true,
     });
+    expect(byName.accounts).toEqual({ ...all, timeoutMs: 100, retries: { ...all.retries, attempts: 0 }, circuitBreaker: { ...all.circuitBreaker, openMs: 1000 } });
   });
 });
