@@ -31,6 +31,8 @@ export interface JunctionGatewayOptions {
   identity?: { signer: IdentitySigner | undefined; header: string; forwardClaims: boolean };
   /** Header propagation rules (compiled from gateway.yaml `headers`); undefined when there are none. */
   headerPlanner?: HeaderPlanner;
+  /** A client request's subgraph work ends after this long (`traffic.requestTimeoutMs`). */
+  requestTimeoutMs?: number;
   /** Where plans are shared between replicas (`queryPlan.shared`): a store keyed by supergraph and operation. */
   sharedPlans?: Store;
   /** The subgraph response header carrying cache tags (lower-case). */
@@ -221,6 +223,7 @@ export class JunctionGateway {
       clients: state.clients,
       supergraphSchema: state.supergraphSchema,
       identity: await this.identityFor(state, rc),
+      ...(this.options.requestTimeoutMs ? { deadline: Date.now() + this.options.requestTimeoutMs } : {}),
       cache: {
         policy: rc.overallCachePolicy,
         responseTags,

@@ -1,8 +1,10 @@
 import { Pool } from 'undici';
 import { parseCacheControl, UNCACHEABLE, type CacheHint } from '../cache/cacheHint';
+import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from '../traffic/circuitBreaker';
+import { RetryBudget } from '../traffic/retryBudget';
 import type { ErrorCode } from '../errors';
 
-/** Per-subgraph transport settings (from `gateway.yaml` → `subgraphs`). */
+/** Per-subgraph transport and resilience settings (from `gateway.yaml` → `subgraphs`). */
 export interface SubgraphClientOptions {
   /** Longest wait for a subgraph's answer headers, and for each gap in its body; beyond it the socket is
    * closed and the fetch yields GATEWAY_TIMEOUT. */
@@ -11,9 +13,30 @@ export interface SubgraphClientOptions {
   maxResponseBytes: number;
   /** Keep-alive connections kept open to this subgraph. */
   maxConnections: number;
+  retries: { attempts: number; backoffMs: number; maxBackoffMs: number; budgetPercent: number; maxRetryAfterMs: number };
+  circuitBreaker: CircuitBreakerSettings;
+  dedup: boolean;
   /** The response header carrying cache tags (gateway.yaml `cache.tagHeader`), lower-case. */
-  cacheTagHeader?: string;
+  cacheTagHeader?: string | undefined;
 }
+
+/** How one fetch may be treated. */
+export interface SendOptions {
+  /** A query fetch: it may be retried and shared with identical ones in flight. Mutations never are. */
+  idempotent: boolean;
+  /** When the client request's subgraph work must end (ms since the epoch): no fetch waits past it. */
+  deadline?: number | undefined;
+}
+
+const NOT_IDEMPOTENT: SendOptions = { idempotent: false };
+
+/** What one HTTP exchange with the subgraph gave: an answer, or a failure standing for the whole fetch. */
+type Exchange =
+  | { answer: true; status: number; text: string; hint: CacheHint; retryAfterMs: number | undefined }
+  | { answer: false; code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT'; circuitOpen?: boolean };
+
+/** Answers worth another attempt: the subgraph was unreachable, shedding load, or its proxy failed. */
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 export interface SubgraphRequest {
   query: string;
@@ -29,6 +52,8 @@ export interface SubgraphResponse {
   extensions?: Record<string, unknown>;
   /** The answer's Cache-Control (and cache tags), read like @apollo/gateway's honorSubgraphCacheControlHeader. */
   cacheHint?: CacheHint;
+  /** The gateway could not get a usable answer (its one error stands for the whole fetch, with no path). */
+  failed?: true;
 }
 
 /**
@@ -39,6 +64,12 @@ export interface SubgraphResponse {
 export class SubgraphClient {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly breaker: CircuitBreaker;
+  private readonly budget: RetryBudget;
+  /** Identical idempotent fetches in flight: later ones share the first one's exchange (see `send`). */
+  private readonly inflight = new Map<string, Promise<Exchange>>();
+  /** Counters for metrics and tests. */
+  readonly stats = { exchanges: 0, retries: 0, deduplicated: 0, failedFast: 0 };
 
   constructor(
     readonly name: string,
@@ -53,43 +84,86 @@ export class SubgraphClient {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    this.breaker = new CircuitBreaker(options.circuitBreaker);
+    this.budget = new RetryBudget(options.retries.budgetPercent);
   }
 
-  /** Sends a GraphQL request given as an object. */
+  /** The circuit breaker's state (closed, open, half-open). */
+  get circuitState(): CircuitState {
+    return this.breaker.state;
+  }
+
+  /** Sends a GraphQL request given as an object (@apollo/gateway's executor: never retried or shared). */
   fetch(request: SubgraphRequest, headers?: readonly string[]): Promise<SubgraphResponse> {
-    return this.send(JSON.stringify(request), headers);
+    return this.send(JSON.stringify(request), headers, NOT_IDEMPOTENT);
   }
 
   /**
    * Sends an already serialized GraphQL request body (the executor builds it without re-escaping the
-   * operation text each time). The deadline is undici's: `timeoutMs` for the answer's headers and for each
-   * gap in its body, cleared as soon as the fetch completes.
+   * operation text each time). An idempotent fetch identical to one in flight (same body, so same operation,
+   * variables and forwarded claims, and same headers, so same identity) shares its exchange; each caller
+   * parses its own copy of the answer, so no object is shared between requests.
    */
-  send(body: string, headers?: readonly string[]): Promise<SubgraphResponse> {
-    const all = headers ? [...REQUEST_HEADERS, ...headers] : REQUEST_HEADERS;
-    return new Promise((resolve) => this.pool.dispatch({ path: this.path, method: 'POST', headers: all, body }, new ResponseCollector(this, resolve)));
+  async send(body: string, headers?: readonly string[], options: SendOptions = NOT_IDEMPOTENT): Promise<SubgraphResponse> {
+    if (!options.idempotent || !this.options.dedup) return this.toResponse(await this.exchange(body, headers, options));
+    const key = headers ? `${body}\u0000${headers.join('\u0000')}` : body;
+    let shared = this.inflight.get(key);
+    if (shared) this.stats.deduplicated++;
+    else {
+      shared = this.exchange(body, headers, options).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, shared);
+    }
+    return this.toResponse(await shared);
   }
 
-  /** @internal the collector's way back: a finished body, or a failure. */
-  complete(text: string, status: number, cacheHint: CacheHint): SubgraphResponse {
-    const response = this.parse(text, status);
-    if (cacheHint !== UNCACHEABLE) response.cacheHint = cacheHint;
+  /**
+   * One fetch: through the circuit breaker, then attempts — retried (idempotent fetches only) on a
+   * connection failure or HTTP 429/502/503/504, with full-jitter exponential backoff or the subgraph's
+   * Retry-After, within the retry budget and the request's deadline.
+   */
+  private async exchange(body: string, headers: readonly string[] | undefined, options: SendOptions): Promise<Exchange> {
+    const { retries } = this.options;
+    this.budget.noteRequest();
+    for (let attempt = 0; ; attempt++) {
+      if (!this.breaker.allow()) {
+        this.stats.failedFast++;
+        return { answer: false, code: 'SUBGRAPH_UNAVAILABLE', circuitOpen: true };
+      }
+      const timeoutMs = options.deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, options.deadline - Date.now());
+      if (timeoutMs <= 0) return { answer: false, code: 'GATEWAY_TIMEOUT' };
+      this.stats.exchanges++;
+      const result = await this.dispatch(body, headers, timeoutMs);
+      const healthy = result.answer ? result.status < 500 : result.code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
+      this.breaker.record(healthy);
+      const retryable = result.answer ? RETRY_STATUSES.has(result.status) : result.code === 'SUBGRAPH_UNAVAILABLE';
+      if (!retryable || !options.idempotent || attempt >= retries.attempts) return result;
+      const retryAfter = result.answer ? result.retryAfterMs : undefined;
+      if (retryAfter !== undefined && retryAfter > retries.maxRetryAfterMs) return result;
+      const wait = retryAfter ?? Math.random() * Math.min(retries.maxBackoffMs, retries.backoffMs * 2 ** attempt);
+      if (options.deadline !== undefined && Date.now() + wait >= options.deadline) return result;
+      if (!this.budget.tryRetry()) return result;
+      this.stats.retries++;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  private dispatch(body: string, headers: readonly string[] | undefined, timeoutMs: number): Promise<Exchange> {
+    const all = headers ? [...REQUEST_HEADERS, ...headers] : REQUEST_HEADERS;
+    return new Promise((resolve) =>
+      this.pool.dispatch({ path: this.path, method: 'POST', headers: all, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new ResponseCollector(this, resolve)),
+    );
+  }
+
+  private toResponse(exchange: Exchange): SubgraphResponse {
+    if (!exchange.answer) return this.failed(exchange.code, undefined, exchange.circuitOpen);
+    const response = this.parse(exchange.text, exchange.status);
+    if (exchange.hint !== UNCACHEABLE) response.cacheHint = exchange.hint;
     return response;
   }
 
   /** @internal */
   get cacheTagHeader(): string | undefined {
     return this.options.cacheTagHeader;
-  }
-
-  /** @internal */
-  tooLarge(): SubgraphResponse {
-    return this.failed('SUBGRAPH_RESPONSE_TOO_LARGE');
-  }
-
-  /** @internal */
-  error(err: unknown): SubgraphResponse {
-    return this.failure(err);
   }
 
   get maxResponseBytes(): number {
@@ -111,44 +185,38 @@ export class SubgraphClient {
     return this.pool.close();
   }
 
-  private failure(err: unknown): SubgraphResponse {
-    if (err instanceof ResponseTooLarge) return this.failed('SUBGRAPH_RESPONSE_TOO_LARGE');
-    const name = (err as { name?: string; code?: string } | null)?.name;
-    const code = (err as { code?: string } | null)?.code;
-    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return this.failed('GATEWAY_TIMEOUT');
-    }
-    return this.failed('SUBGRAPH_UNAVAILABLE');
-  }
-
-  private failed(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_BAD_RESPONSE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT', status?: number): SubgraphResponse {
+  private failed(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_BAD_RESPONSE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT', status?: number, circuitOpen = false): SubgraphResponse {
     const messages = {
-      SUBGRAPH_UNAVAILABLE: `Subgraph "${this.name}" is unavailable${status ? ` (HTTP ${status})` : ''}.`,
+      SUBGRAPH_UNAVAILABLE: circuitOpen
+        ? `Subgraph "${this.name}" is unavailable (circuit open after repeated failures).`
+        : `Subgraph "${this.name}" is unavailable${status ? ` (HTTP ${status})` : ''}.`,
       SUBGRAPH_BAD_RESPONSE: `Subgraph "${this.name}" returned an invalid response.`,
       SUBGRAPH_RESPONSE_TOO_LARGE: `Subgraph "${this.name}" returned a response larger than ${this.options.maxResponseBytes} bytes.`,
       GATEWAY_TIMEOUT: `Subgraph "${this.name}" did not answer within ${this.options.timeoutMs} ms.`,
     };
-    return { data: null, errors: [{ message: messages[code], extensions: { code } satisfies { code: ErrorCode } }] };
+    return { data: null, errors: [{ message: messages[code], extensions: { code } satisfies { code: ErrorCode } }], failed: true };
   }
 }
 
 class ResponseTooLarge extends Error {}
 
 /**
- * undici dispatch handler for one fetch: collects the body chunks (bounded) and resolves once. A class rather
- * than closures, and no Readable stream or async iterator per fetch, which matters at ten fetches a request.
+ * undici dispatch handler for one exchange: collects the body chunks (bounded) and resolves once. A class
+ * rather than closures, and no Readable stream or async iterator per fetch, which matters at ten fetches a
+ * request.
  */
 class ResponseCollector {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private status = 0;
   private cacheHint: CacheHint = UNCACHEABLE;
+  private retryAfterMs: number | undefined;
   private abort: ((err?: Error) => void) | undefined;
   private done = false;
 
   constructor(
     private readonly client: SubgraphClient,
-    private readonly resolve: (response: SubgraphResponse) => void,
+    private readonly resolve: (exchange: Exchange) => void,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
@@ -158,13 +226,14 @@ class ResponseCollector {
   onHeaders(statusCode: number, headers: Buffer[] | string[] | null): boolean {
     this.status = statusCode;
     if (headers) {
-      // Raw [name, value, …] pairs; only the two caching headers are decoded.
+      // Raw [name, value, …] pairs; only the caching headers and Retry-After are decoded.
       let cacheControl: string | undefined;
       let tags: string | undefined;
       const tagHeader = this.client.cacheTagHeader;
       for (let i = 0; i + 1 < headers.length; i += 2) {
         const name = String(headers[i]);
         if (name.length === 13 && name.toLowerCase() === 'cache-control') cacheControl = String(headers[i + 1]);
+        else if (name.length === 11 && name.toLowerCase() === 'retry-after') this.retryAfterMs = parseRetryAfter(String(headers[i + 1]));
         else if (tagHeader !== undefined && name.length === tagHeader.length && name.toLowerCase() === tagHeader) tags = String(headers[i + 1]);
       }
       if (cacheControl !== undefined || tags !== undefined) this.cacheHint = parseCacheControl(cacheControl, tags);
@@ -175,7 +244,7 @@ class ResponseCollector {
   onData(chunk: Buffer): boolean {
     this.size += chunk.length;
     if (this.size > this.client.maxResponseBytes) {
-      this.finish(this.client.tooLarge());
+      this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE' });
       this.abort?.(new ResponseTooLarge());
       return false;
     }
@@ -185,18 +254,28 @@ class ResponseCollector {
 
   onComplete(): void {
     const text = this.chunks.length === 1 ? (this.chunks[0] as Buffer).toString('utf8') : Buffer.concat(this.chunks, this.size).toString('utf8');
-    this.finish(this.client.complete(text, this.status, this.cacheHint));
+    this.finish({ answer: true, status: this.status, text, hint: this.cacheHint, retryAfterMs: this.retryAfterMs });
   }
 
   onError(err: Error): void {
-    this.finish(this.client.error(err));
+    if (err instanceof ResponseTooLarge) return this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE' });
+    const { name, code } = err as { name?: string; code?: string };
+    const timedOut = name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+    this.finish({ answer: false, code: timedOut ? 'GATEWAY_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE' });
   }
 
-  private finish(response: SubgraphResponse): void {
+  private finish(exchange: Exchange): void {
     if (this.done) return;
     this.done = true;
-    this.resolve(response);
+    this.resolve(exchange);
   }
+}
+
+/** `Retry-After`: delay seconds or an HTTP date, as milliseconds from now. */
+function parseRetryAfter(value: string): number | undefined {
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 // One shared header list for every subgraph request (undici accepts a flat array; no per-request object).

@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
@@ -12,6 +14,12 @@ import { adminApi, type AdminOptions } from './adminRoute';
 export interface HttpServerOptions {
   maxBodyBytes: number;
   requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Largest request head (Node answers 431 beyond it). */
+  maxHeaderBytes: number;
+  /** HTTPS from PEM files; plain HTTP without. */
+  tls?: { certFile: string; keyFile: string } | undefined;
   batching: { enabled: boolean; maxSize: number };
   /** Request limits checked before Apollo Server parses anything (see security/requestLimitsPlugin.ts). */
   preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
@@ -43,7 +51,7 @@ export interface HttpServer {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let inFlight = 0;
   const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger) : undefined;
-  const server = createServer(async (req, res) => {
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inFlight++;
     res.once('close', () => inFlight--);
     try {
@@ -66,10 +74,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
       else res.destroy();
     }
-  });
+  };
+  // Node checks the header and request deadlines every connectionsCheckingInterval (30 s by default): once a
+  // second, so a slow-loris connection is cut close to its deadline.
+  const limits = { maxHeaderSize: options.maxHeaderBytes, connectionsCheckingInterval: 1000 };
+  const server: Server = options.tls
+    ? createTlsServer({ ...limits, cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
+    : createServer(limits, handler);
   // Slow-loris defences: a client must send headers and the whole request in bounded time.
   server.requestTimeout = options.requestTimeoutMs;
-  server.headersTimeout = Math.min(options.requestTimeoutMs, 20_000);
-  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = Math.min(options.requestTimeoutMs, options.headersTimeoutMs);
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
   return { server, inFlight: () => inFlight };
 }

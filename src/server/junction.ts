@@ -71,6 +71,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
     cacheTagHeader: config.cache.tagHeader.toLowerCase(),
+    requestTimeoutMs: config.traffic.requestTimeoutMs,
     sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
     caching: {
       invalidations: caches.invalidations,
@@ -123,6 +124,10 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     operations,
     maxBodyBytes: config.server.maxBodyBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
+    headersTimeoutMs: config.server.headersTimeoutMs,
+    keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+    maxHeaderBytes: config.server.maxHeaderBytes,
+    tls: config.server.tls,
     batching: config.limits.batching,
     logger,
     apollo: () => apollo,
@@ -225,6 +230,6 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       await store.close();
     })());
 
-  return { url: `http://${host}:${port}/graphql`, port, gateway, operations, store, ready, stop };
+  return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, port, gateway, operations, store, ready, stop };
 }
 

@@ -1,6 +1,6 @@
 import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
 import { mergeInto } from './merge';
@@ -20,6 +20,8 @@ export interface ExecutionInput {
   identity?: RequestIdentity;
   /** Cache policy and caches for this request. */
   cache?: ExecutionCache;
+  /** When this request's subgraph work must end (ms since the epoch; `traffic.requestTimeoutMs`). */
+  deadline?: number;
 }
 
 export interface ExecutionCache {
@@ -136,14 +138,24 @@ class PlanRun {
       return;
     }
 
+    // Each distinct representation once (the same product under many reviews is asked for once); `owners`
+    // lists, per representation sent, the entities its answer is merged into.
     const representations: Data[] = [];
-    const owners: number[] = [];
+    const owners: number[][] = [];
+    const seen = new Map<string, number>();
     for (let i = 0; i < entities.length; i++) {
       const representation = select(this.input.supergraphSchema, entities[i] as Data, fetch.requires);
       if (representation && representation.__typename) {
         if (fetch.inputRewrites) applyRewrites(this.input.supergraphSchema, fetch.inputRewrites, representation);
+        const key = JSON.stringify(representation);
+        const known = seen.get(key);
+        if (known !== undefined) {
+          (owners[known] as number[]).push(i);
+          continue;
+        }
+        seen.set(key, representations.length);
         representations.push(representation);
-        owners.push(i);
+        owners.push([i]);
       }
     }
     if (representations.length === 0) return;
@@ -168,7 +180,7 @@ class PlanRun {
       const all = missing.length === representations.length;
       variables.representations = all ? representations : missing.map((i) => representations[i]);
       const sentAt = Date.now();
-      const answer = await this.send(client, fetch, variables, path, all ? owners : missing.map((i) => owners[i] as number));
+      const answer = await this.send(client, fetch, variables, path, all ? owners : missing.map((i) => owners[i] as number[]));
       if (!answer.data) return;
       const list = answer.data._entities;
       if (!Array.isArray(list)) throw new Error('Expected "data._entities" in response to be an array');
@@ -182,10 +194,13 @@ class PlanRun {
     }
     for (let i = 0; i < results.length; i++) {
       const receivedEntity = results[i] ?? null;
-      const existing = entities[owners[i] as number] as Data;
-      if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
-      if (fetch.outputRewrites && receivedEntity) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, receivedEntity);
-      mergeInto(existing, receivedEntity);
+      const targets = owners[i] as number[];
+      for (const owner of targets) {
+        const existing = entities[owner] as Data;
+        if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
+        if (fetch.outputRewrites && receivedEntity && owner === targets[0]) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, receivedEntity);
+        mergeInto(existing, receivedEntity);
+      }
     }
   }
 
@@ -200,20 +215,35 @@ class PlanRun {
     for (const tag of hint.tags ?? []) tags.add(`g:${tag}`);
   }
 
-  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[] | undefined): Promise<Received> {
+  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[][] | undefined): Promise<Received> {
     const identity = this.input.identity;
     const body = `${requestHead(fetch)}${JSON.stringify(variables)}${identity?.extensionsJson ?? ''}}`;
-    const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName));
+    const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline };
+    const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);
+    if (response.failed && response.errors?.[0]) {
+      // No answer at all: the error stands at every place the fetch was to fill — each entity it was for, or
+      // each root field it was to answer.
+      const raw = response.errors[0];
+      if (owners) {
+        const hydrated = hydratedPaths(path, this.root);
+        for (const group of owners) for (const owner of group) this.errors.push(downstreamError(raw, fetch.serviceName, hydrated[owner] ?? path));
+      } else {
+        for (const field of rootFieldsOf(fetch)) this.errors.push(downstreamError(raw, fetch.serviceName, [...path, field]));
+      }
+      return { data: response.data, hint, failed: true };
+    }
     if (response.errors) {
       let hydrated: Path[] | undefined;
       for (const raw of response.errors) {
         const errorPath = Array.isArray(raw.path) ? (raw.path as Path) : undefined;
         let mapped: Path | undefined;
         if (owners && typeof errorPath?.[1] === 'number') {
+          // An error about one representation stands at every entity it answers for (as without deduplication).
           hydrated ??= hydratedPaths(path, this.root);
-          mapped = [...(hydrated[owners[errorPath[1]] ?? -1] ?? []), ...errorPath.slice(2)];
+          for (const owner of owners[errorPath[1]] ?? [-1]) this.errors.push(downstreamError(raw, fetch.serviceName, [...(hydrated[owner] ?? []), ...errorPath.slice(2)]));
+          continue;
         } else if (errorPath) {
           mapped = [...path, ...errorPath];
         }
@@ -222,6 +252,19 @@ class PlanRun {
     }
     return { data: response.data, hint, failed: response.errors !== undefined && response.errors.length > 0 };
   }
+}
+
+const rootFields = new WeakMap<FetchNode, string[]>();
+
+// The response keys a root fetch answers (its operation's top-level fields), computed once per fetch node.
+function rootFieldsOf(fetch: FetchNode): string[] {
+  let fields = rootFields.get(fetch);
+  if (!fields) {
+    const operation = parse(fetch.operation, { noLocation: true }).definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+    fields = operation && 'selectionSet' in operation ? operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.alias?.value ?? s.name.value] : [])) : [];
+    rootFields.set(fetch, fields);
+  }
+  return fields;
 }
 
 const heads = new WeakMap<FetchNode, string>();

@@ -23,6 +23,9 @@ async function startFront(invalidations: Invalidations | undefined, yaml = `admi
   const http = createHttpServer({
     maxBodyBytes: 1_000_000,
     requestTimeoutMs: 10_000,
+    headersTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 5_000,
+    maxHeaderBytes: 16_384,
     batching: { enabled: false, maxSize: 1 },
     preflight: () => undefined,
     authenticator: await buildAuthenticator(config),

@@ -1,0 +1,105 @@
+/** Settings of one subgraph's breaker (`subgraphs.<name>.circuitBreaker`). */
+export interface CircuitBreakerSettings {
+  enabled: boolean;
+  windowMs: number;
+  minimumRequests: number;
+  errorRatePercent: number;
+  openMs: number;
+  halfOpenProbes: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+const BUCKETS = 10;
+
+/**
+ * A circuit breaker per subgraph. Closed: fetches flow, and failures (transport errors, timeouts, HTTP 5xx)
+ * are counted over a rolling window; at `errorRatePercent` with at least `minimumRequests` it opens. Open:
+ * fetches fail fast (SUBGRAPH_UNAVAILABLE) for `openMs`, so a dead subgraph costs nothing and gets a rest.
+ * Half-open: `halfOpenProbes` fetches are let through; all succeeding closes it, any failing re-opens it.
+ */
+export class CircuitBreaker {
+  private state_: CircuitState = 'closed';
+  private openedAt = 0;
+  private probesLeft = 0;
+  private probeSuccesses = 0;
+  private readonly ok = new Array<number>(BUCKETS).fill(0);
+  private readonly failed = new Array<number>(BUCKETS).fill(0);
+  private bucketAt = 0;
+  /** Times the circuit opened (for metrics). */
+  opened = 0;
+
+  constructor(
+    private readonly settings: CircuitBreakerSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get state(): CircuitState {
+    if (this.state_ === 'open' && this.now() - this.openedAt >= this.settings.openMs) {
+      this.state_ = 'half-open';
+      this.probesLeft = this.settings.halfOpenProbes;
+      this.probeSuccesses = 0;
+    }
+    return this.state_;
+  }
+
+  /** Whether a fetch may go out now (a half-open circuit counts it as one of its probes). */
+  allow(): boolean {
+    if (!this.settings.enabled) return true;
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'open' || this.probesLeft === 0) return false;
+    this.probesLeft--;
+    return true;
+  }
+
+  record(success: boolean): void {
+    if (!this.settings.enabled) return;
+    const state = this.state;
+    if (state === 'half-open') {
+      if (!success) return this.open();
+      if (++this.probeSuccesses >= this.settings.halfOpenProbes) this.close();
+      return;
+    }
+    if (state === 'open') return;
+    const bucket = this.rotate();
+    if (success) this.ok[bucket] = (this.ok[bucket] ?? 0) + 1;
+    else this.failed[bucket] = (this.failed[bucket] ?? 0) + 1;
+    if (success) return;
+    const failures = sum(this.failed);
+    const total = failures + sum(this.ok);
+    if (total >= this.settings.minimumRequests && (failures * 100) / total >= this.settings.errorRatePercent) this.open();
+  }
+
+  private open(): void {
+    this.state_ = 'open';
+    this.openedAt = this.now();
+    this.opened++;
+  }
+
+  private close(): void {
+    this.state_ = 'closed';
+    this.ok.fill(0);
+    this.failed.fill(0);
+  }
+
+  // The current bucket's index, clearing the buckets the clock has moved past.
+  private rotate(): number {
+    const width = this.settings.windowMs / BUCKETS;
+    const slot = Math.floor(this.now() / width);
+    const steps = Math.min(BUCKETS, slot - this.bucketAt);
+    for (let i = 1; i <= steps; i++) {
+      const index = (this.bucketAt + i) % BUCKETS;
+      this.ok[index] = 0;
+      this.failed[index] = 0;
+    }
+    if (steps > 0) this.bucketAt = slot;
+    return slot % BUCKETS;
+  }
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
