@@ -86,7 +86,7 @@ export const SUBGRAPH_DEFAULTS = {
   maxResponseBytes: 32 * 1024 * 1024,
   maxConnections: 128,
   retries: { attempts: 2, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
-  circuitBreaker: { enabled: true, windowMs: 10_000, minimumRequests: 20, errorRatePercent: 50, openMs: 5000, halfOpenProbes: 3 },
+  circuitBreaker: { enabled: true, windowMs: 10_000, minimumRequests: 20, errorRatePercent: 50, openMs: 1000, halfOpenProbes: 3 },
   dedup: true,
 } as const;
 

@@ -69,7 +69,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 33554432,
       maxConnections: 128,
       retries: { attempts: 3, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
-      circuitBreaker: { enabled: true, windowMs: 10000, minimumRequests: 20, errorRatePercent: 50, openMs: 5000, halfOpenProbes: 3 },
+      circuitBreaker: { enabled: true, windowMs: 10000, minimumRequests: 20, errorRatePercent: 50, openMs: 1000, halfOpenProbes: 3 },
       dedup: true,
     });
     expect(byName.accounts).toEqual({ ...all, timeoutMs: 100, retries: { ...all.retries, attempts: 0 }, circuitBreaker: { ...all.circuitBreaker, openMs: 1000 } });
