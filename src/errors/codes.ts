@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   MAX_INTROSPECTION_DEPTH_LIMIT: { status: 400, description: 'Introspection nested deeper than limits.maxIntrospectionDepth.' },
   COST_ESTIMATED_TOO_EXPENSIVE: { status: 400, description: 'Estimated cost above cost.max (extensions cost.estimated, cost.max).' },
   COST_SLICING_ARGUMENT_REQUIRED: { status: 400, description: 'A @listSize field needs exactly one slicing argument.' },
+  RATE_LIMITED: { status: 429, description: 'A request-count or estimated-cost budget of rateLimit is spent for this window (per client or global); Retry-After says when to retry.' },
   UNAUTHORIZED_FIELD_OR_TYPE: { status: 403, description: 'A field or type needs authentication, a scope or a policy the caller lacks (null at its path; 403 in reject mode).' },
   UNAUTHENTICATED: { status: 401, description: 'The token is missing (when required), invalid, expired or not trusted.' },
   FORBIDDEN: { status: 403, description: 'A verified caller without an admin scope called the admin API.' },

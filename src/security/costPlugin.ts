@@ -22,7 +22,7 @@ const EXPOSE_HEADER = 'junction-expose-cost';
  * COST_ESTIMATED_TOO_EXPENSIVE, so an expensive operation never reaches a subgraph. The actual cost of the
  * response is computed on request (`Junction-Expose-Cost: true`) so teams can tune their weights.
  */
-export function costPlugin(options: CostPluginOptions): ApolloServerPlugin {
+export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { estimatedCostOf(request: object): number | undefined } {
   const { cost, logger } = options;
   const indexes = new WeakMap<GraphQLSchema, CostIndex>();
   // Operations without variables cost the same every time: estimated once per parsed document.
@@ -53,6 +53,12 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin {
   };
 
   return {
+    /** The estimated cost of an operation this plugin accepted (for cost budgets: traffic/rateLimitPlugin.ts). */
+    estimatedCostOf(request: object): number | undefined {
+      const result = estimates.get(request);
+      if (!result || (cost.mode === 'enforce' && (result.errors.length > 0 || result.cost > cost.max))) return undefined;
+      return result.cost;
+    },
     async requestDidStart() {
       if (cost.mode === 'off') return {};
       return {

@@ -6,12 +6,19 @@ import type { JunctionGateway } from '../gateway';
 import { apolloLogger, type Logger } from '../observability';
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
+import { rateLimitPlugin, type RateLimiter } from '../traffic';
 import { createErrorFormatter } from './formatError';
+
+/** Parts of the server that only some configurations have. */
+export interface ApolloServerExtras {
+  /** Rate limits (traffic/): the cost budgets are spent by a plugin right after demand control. */
+  rateLimiter?: RateLimiter | undefined;
+}
 
 /**
  * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
- * limits first (before parsing, so an attack document is never parsed or validated), demand control, APQ
- * registration (after every check), the response cache, then the landing page.
+ * limits first (before parsing, so an attack document is never parsed or validated), demand control, cost
+ * budgets (rate limits), APQ registration (after every check), the response cache, then the landing page.
  */
 export function createApolloServer(
   gateway: JunctionGateway,
@@ -20,7 +27,15 @@ export function createApolloServer(
   limits: RequestLimits,
   operations: PersistedOperations,
   responseCache: ApolloServerPlugin | undefined,
+  extras: ApolloServerExtras = {},
 ): ApolloServer {
+  const cost = costPlugin({
+    cost: config.cost,
+    logger,
+    supergraphOf: (apiSchema) => gateway.stateFor(apiSchema)?.supergraphSchema,
+    explainOnDryRun: config.queryPlan.expose,
+  });
+  const costBudgets: ApolloServerPlugin[] = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter, estimatedCostOf: cost.estimatedCostOf })] : [];
   return new ApolloServer({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
@@ -39,12 +54,11 @@ export function createApolloServer(
     plugins: [
       limits.plugin,
       // Demand control after validation (it needs types), before planning: refused operations are never planned.
-      costPlugin({
-        cost: config.cost,
-        logger,
-        supergraphOf: (apiSchema) => gateway.stateFor(apiSchema)?.supergraphSchema,
-        explainOnDryRun: config.queryPlan.expose,
-      }),
+      cost,
+      // Cost budgets right after demand control, whose estimate they spend (costPlugin prices synchronously in
+      // didResolveOperation, which Apollo Server calls in list order); before APQ registration and the response
+      // cache, so an operation over budget is neither registered nor answered, and a cached answer still spends.
+      ...costBudgets,
       // APQ registration: its hook runs only once every check above has passed (see PersistedOperations.plugin).
       operations.plugin(),
       // The response cache answers only operations every check above has accepted (and after APQ registration).

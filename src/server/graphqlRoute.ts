@@ -6,6 +6,7 @@ import type { RequestAuthenticator } from './authentication';
 import { ERROR_CODES, errorBody, type ErrorCode } from '../errors';
 import type { Logger } from '../observability';
 import type { OperationParams, PersistedOperations, RequestFacts, Resolution } from '../operations';
+import { rateLimitHeaders, type Quota, type RateLimitDecision, type RateLimiter } from '../traffic';
 import { BodyTooLarge, readBody } from './readBody';
 
 const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
@@ -22,6 +23,8 @@ export async function handleGraphQL(
     preflight: Preflight;
     authenticator: RequestAuthenticator | undefined;
     operations: PersistedOperations;
+    /** Request-count budgets, spent here; cost budgets are spent by a plugin with the context's `clientKey`. */
+    rateLimiter?: RateLimiter | undefined;
   },
 ): Promise<void> {
   const headers = new HeaderMap();
@@ -67,6 +70,17 @@ export async function handleGraphQL(
     }
     principal = outcome.principal;
   }
+  // Rate limits once the caller is known (its sub keys the budget) and before any operation is resolved or
+  // parsed: a client over budget costs one counter increment. A batch counts as its number of operations.
+  let clientKey: string | undefined;
+  let requestQuota: Quota | undefined;
+  if (options.rateLimiter) {
+    clientKey = options.rateLimiter.clientKeyOf({ principal, header: (name) => headers.get(name) ?? undefined, remoteAddress: req.socket.remoteAddress });
+    const decision = await options.rateLimiter.consumeRequests(clientKey, Array.isArray(body) ? Math.max(body.length, 1) : 1);
+    if (!decision.allowed) return refuseRateLimited(res, decision);
+    requestQuota = decision.quota;
+    for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
+  }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   let search = q >= 0 ? url.slice(q) : '';
@@ -95,7 +109,7 @@ export async function handleGraphQL(
   if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search, body },
-    context: async () => ({ principal, apqRegister }),
+    context: async () => ({ principal, apqRegister, clientKey, requestQuota }),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
@@ -173,6 +187,11 @@ function refuseOperation(res: ServerResponse, refusal: Extract<Resolution, { ok:
   const status = ERROR_CODES[refusal.code].status;
   if (status === 200) res.setHeader('cache-control', 'private, no-cache, must-revalidate');
   sendJson(res, status, errorBody(refusal.code, refusal.message));
+}
+
+function refuseRateLimited(res: ServerResponse, decision: Extract<RateLimitDecision, { allowed: false }>): void {
+  for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
+  sendJson(res, ERROR_CODES.RATE_LIMITED.status, errorBody('RATE_LIMITED', decision.message));
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string, closeConnection = false): void {

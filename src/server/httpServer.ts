@@ -8,6 +8,7 @@ import { errorBody } from '../errors';
 import type { Logger } from '../observability';
 import type { Store } from '../cache';
 import type { PersistedOperations } from '../operations';
+import type { RateLimiter } from '../traffic';
 import { handleGraphQL, sendJson } from './graphqlRoute';
 import { adminApi, type AdminOptions } from './adminRoute';
 
@@ -27,6 +28,8 @@ export interface HttpServerOptions {
   authenticator: RequestAuthenticator | undefined;
   /** APQ and trusted documents: operation resolution before anything parses the operation. */
   operations: PersistedOperations;
+  /** Rate limits: request counts are spent in handleGraphQL after authentication (undefined when off). */
+  rateLimiter?: RateLimiter | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
   apollo: () => ApolloServer | undefined;

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer } from '@apollo/server';
 import { composeSubgraphs, isSupergraphSdlFile, loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import { Registry } from '../registry';
+import { createRateLimiter } from '../traffic';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
 import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
@@ -118,10 +119,12 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   }
 
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
+  const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger);
   const http = createHttpServer({
     preflight: limits.preflight,
     authenticator: await buildAuthenticator(config),
     operations,
+    rateLimiter,
     maxBodyBytes: config.server.maxBodyBytes,
     requestTimeoutMs: config.server.requestTimeoutMs,
     headersTimeoutMs: config.server.headersTimeoutMs,
@@ -166,7 +169,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
             logger,
           })
         : undefined;
-      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache);
+      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache, { rateLimiter });
       apolloStarting = server.start().then(() => {
         apollo = server;
         signalReady();
@@ -228,6 +231,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       await apollo?.stop();
       await gateway.stop();
       await store.close();
+      await rateLimiter?.close();
     })());
 
   return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, port, gateway, operations, store, ready, stop };
