@@ -50,6 +50,8 @@ export class EntityCache {
     private readonly store: Store,
     private readonly invalidations: Invalidations,
     private readonly config: EntityCacheConfig,
+    /** Lookups per entry (an entity of an `_entities` fetch, or a root fetch's result). */
+    private readonly metrics?: { cacheRequest(cache: 'entity', result: 'hit' | 'miss' | 'error', count?: number): void },
   ) {}
 
   /** The TTL cap (seconds) for a subgraph; 0 when its results are not cached. */
@@ -86,12 +88,18 @@ export class EntityCache {
     const tags = [...new Set(found.flatMap((f) => (f ? f.tags : [])))];
     const markers = new Map<string, number | undefined>();
     (await this.invalidations.markersOf(tags)).forEach((m, i) => markers.set(tags[i] as string, m));
-    return found.map((f) => {
+    const parts = found.map((f): CachedPart | undefined => {
       if (!f) return undefined;
       if (f.tags.some((t) => (markers.get(t) ?? -1) >= f.stored.s)) return undefined;
       const remaining = Math.max(1, Math.ceil((f.stored.x - now) / 1000));
       return { data: f.stored.d, hint: { maxAge: remaining, scope: f.stored.p ? 'PRIVATE' : 'PUBLIC', ...(f.stored.g ? { tags: f.stored.g } : {}) } };
     });
+    if (this.metrics) {
+      const hits = parts.reduce((n, p) => (p ? n + 1 : n), 0);
+      this.metrics.cacheRequest('entity', 'hit', hits);
+      this.metrics.cacheRequest('entity', this.store.available() ? 'miss' : 'error', entries.reduce((n, e) => (e ? n + 1 : n), 0) - hits);
+    }
+    return parts;
   }
 
   /** Keeps a part for what its hint allows (capped); PRIVATE parts only with a principal. */

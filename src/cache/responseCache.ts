@@ -25,6 +25,8 @@ export interface ResponseCacheOptions {
   /** Request headers (lower-case) whose values are part of the key. */
   varyHeaders: readonly string[];
   logger: Logger;
+  /** Lookups by result (a store that is down answers `error`: a miss). */
+  metrics?: { cacheRequest(cache: 'response', result: 'hit' | 'miss' | 'error'): void } | undefined;
 }
 
 interface Stored {
@@ -75,6 +77,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
   const pending = new WeakMap<object, Pending>();
   // Misses in flight, by key: N identical requests arriving at a cold (or just expired) entry run once.
   const inflight = new Map<string, Promise<Settled | undefined>>();
+  const counted = (result: 'hit' | 'miss'): void => options.metrics?.cacheRequest('response', result === 'miss' && !store.available() ? 'error' : result);
 
   const hit = (rc: GraphQLRequestContext<{ principal?: Principal }>, stored: Stored, now: number) => {
     const remaining = Math.max(1, Math.ceil((stored.x - now) / 1000));
@@ -107,14 +110,20 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           const startedAt = Date.now();
           const [pub, prv] = await store.getMany(principal === undefined ? [`pub:${key}`] : [`pub:${key}`, `prv:${principal}:${key}`]);
           const stored = parseStored(pub ?? prv);
-          if (stored && stored.x > startedAt && !(await invalidations.isStale(stored.t, stored.s))) return hit(rc, stored, startedAt);
+          if (stored && stored.x > startedAt && !(await invalidations.isStale(stored.t, stored.s))) {
+            counted('hit');
+            return hit(rc, stored, startedAt);
+          }
           const leader = inflight.get(key);
           if (leader) {
             const settled = await leader;
-            if (settled && (!settled.stored.p || settled.principal === principal)) return hit(rc, settled.stored, Date.now());
+            const shared = settled && (!settled.stored.p || settled.principal === principal);
+            counted(shared ? 'hit' : 'miss');
+            if (shared) return hit(rc, settled.stored, Date.now());
             pending.set(rc.overallCachePolicy, { key, principal, startedAt });
             return null;
           }
+          counted('miss');
           let settle!: (outcome: Settled | undefined) => void;
           const answer = new Promise<Settled | undefined>((resolve) => (settle = resolve));
           inflight.set(key, answer);

@@ -47,7 +47,10 @@ export interface JunctionConfig {
   readonly cache: RawConfig['cache'];
   readonly admin: { scopes: readonly string[]; token: string | undefined };
   readonly registry: Omit<RawConfig['registry'], 'backend'> & { backend: 'file' | 'redis' };
-  readonly logging: { level: string };
+  readonly logging: { level: string; accessLog: boolean };
+  /** OpenTelemetry tracing; `endpoint` undefined = the OTLP exporter's default (http://localhost:4318/v1/traces). */
+  readonly tracing: { enabled: boolean; serviceName: string; endpoint: string | undefined };
+  readonly metrics: { enabled: boolean; path: string; port: number | undefined; token: string | undefined };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
 }
@@ -122,6 +125,11 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   if (raw.admin.token && (adminToken === undefined || adminToken.length < 32)) {
     problems.push(`admin.token: environment variable ${raw.admin.token.valueFromEnv} must hold at least 32 characters`);
   }
+  const metricsToken = raw.metrics.token ? raw.metrics.token.value ?? env[raw.metrics.token.valueFromEnv ?? ''] : undefined;
+  if (raw.metrics.token && (metricsToken === undefined || metricsToken.length < 16)) {
+    problems.push(`metrics.token: environment variable ${raw.metrics.token.valueFromEnv} must hold at least 16 characters`);
+  }
+  const tracing = resolveTracing(raw.tracing, env, problems);
   if (problems.length > 0) return { ok: false, problems };
 
   const production = env.NODE_ENV === 'production';
@@ -174,10 +182,26 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     cache: raw.cache,
     admin: { scopes: raw.admin.scopes, token: adminToken },
     registry: { ...raw.registry, backend: registryBackend },
-    logging: { level },
+    logging: { level, accessLog: raw.logging.accessLog },
+    tracing,
+    metrics: { enabled: raw.metrics.enabled, path: raw.metrics.path, port: raw.metrics.port, token: metricsToken },
     env,
   };
   return { ok: true, value: deepFreeze(config) };
+}
+
+/**
+ * Tracing follows the OpenTelemetry variables: on when OTEL_TRACES_EXPORTER=otlp or an OTLP endpoint is set
+ * (unless OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none); gateway.yaml `tracing.enabled` overrides that.
+ */
+function resolveTracing(raw: RawConfig['tracing'], env: Environment, problems: string[]): JunctionConfig['tracing'] {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '');
+  for (const e of exporters) if (e !== 'otlp' && e !== 'none') problems.push(`OTEL_TRACES_EXPORTER: "${e}" is not supported (otlp or none)`);
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) problems.push(`OTLP traces endpoint "${endpoint}" is not an http(s) URL`);
+  const fromEnv = env.OTEL_SDK_DISABLED !== 'true' && !exporters.includes('none') && (exporters.includes('otlp') || endpoint !== undefined);
+  return { enabled: raw.enabled ?? fromEnv, serviceName: env.OTEL_SERVICE_NAME || raw.serviceName || 'junction', endpoint };
 }
 
 function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {

@@ -423,7 +423,37 @@ export const configSchema = z
       .strict()
       .default({}),
     logging: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** One `request` line (info) per HTTP request: id, operation, client, status, duration, cost, cache, subgraphs. */
+        accessLog: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
+    /** OpenTelemetry traces over OTLP (README "Observability"); exporter details come from the OTEL_* variables. */
+    tracing: z
+      .object({
+        /** Default: on when OTEL_TRACES_EXPORTER=otlp or an OTLP endpoint variable is set. */
+        enabled: z.boolean().optional(),
+        /** `service.name` of the spans; OTEL_SERVICE_NAME wins; default `junction`. */
+        serviceName: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Prometheus metrics (README "Observability"). */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(true),
+        path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path such as /metrics').default('/metrics'),
+        /** Serve the metrics on this port (on server.host) instead of the GraphQL port. */
+        port: z.number().int().min(0).max(65535).optional(),
+        /** Scrapers must send `Authorization: Bearer <token>` (at least 16 characters). */
+        token: z
+          .object({ value: z.string().min(16).optional(), valueFromEnv: z.string().min(1).optional() })
+          .strict()
+          .refine((t) => (t.value === undefined) !== (t.valueFromEnv === undefined), 'metrics.token needs exactly one of value, valueFromEnv')
+          .optional(),
+      })
       .strict()
       .default({}),
   })

@@ -9,11 +9,12 @@ import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
 import { entitiesInResult, LruMap, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
 import { junctionError } from '../errors';
+import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
 import type { HeaderPlanner } from './headerRules';
 import { planExtensions, requestedPlan } from './planExposure';
-import { SubgraphClient, type SubgraphClientOptions } from './subgraphClient';
+import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 
 export interface JunctionGatewayOptions {
@@ -52,6 +53,8 @@ export interface JunctionGatewayOptions {
     mode: 'filter' | 'reject';
     evaluatePolicies(names: readonly string[], principal: Principal | undefined): Promise<ReadonlyMap<string, boolean>>;
   };
+  /** Metrics: every subgraph fetch, and plan cache lookups (observability/metrics.ts). */
+  metrics?: SubgraphObserver & { cacheRequest(cache: 'plan', result: 'hit' | 'miss'): void };
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
@@ -75,6 +78,27 @@ export interface PrewarmResult {
  * whose fetches are not tagged).
  */
 export const responseTagsOf = new WeakMap<object, Set<string>>();
+
+/** The subgraphs each request's plan fetches from (for its access-log line), keyed like `responseTagsOf`. */
+export const plannedSubgraphsOf = new WeakMap<object, readonly string[]>();
+const planSubgraphs = new WeakMap<QueryPlan, readonly string[]>();
+
+function subgraphsOfPlan(plan: QueryPlan): readonly string[] {
+  let names = planSubgraphs.get(plan);
+  if (!names) {
+    const found = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      const n = node as { kind?: string; serviceName?: string };
+      if (n.kind === 'Fetch' && n.serviceName) found.add(n.serviceName);
+      for (const value of Object.values(node)) if (value && typeof value === 'object') walk(value);
+    };
+    walk(plan.node);
+    names = [...found].sort();
+    planSubgraphs.set(plan, names);
+  }
+  return names;
+}
 
 /** How many recently served operations are remembered (prewarm on a supergraph change, registry checks). */
 const RECENT_OPERATIONS = 500;
@@ -191,17 +215,35 @@ export class JunctionGateway {
     }
     if (rc.source !== undefined && this.recent.get(rc.queryHash) === undefined) this.recent.set(rc.queryHash, { body: rc.source, name: rc.operationName ?? undefined });
     const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
+    // Tracing on: the request span (the HTTP layer's, in the context) parents authorize, plan and execute.
+    const trace = tracer.enabled ? (rc.context as { span?: TraceSpan } | undefined)?.span : undefined;
     // Authorization before planning: what the caller may not see is never planned, so no subgraph sees it.
+    const authorizeSpan = trace ? tracer.startSpan('graphql.authorize', trace) : NOOP_SPAN;
     const authorized = await this.authorize(state, rc);
+    authorizeSpan.setAttribute('graphql.authorization.restricted', authorized !== undefined);
+    if (authorized instanceof GraphQLError) authorizeSpan.recordError(authorized);
+    authorizeSpan.end();
     if (authorized instanceof GraphQLError) return { errors: [authorized] };
+    const planSpan = trace ? tracer.startSpan('graphql.plan', trace) : NOOP_SPAN;
+    const plannedBefore = this.planStats.planned;
     const pending = this.planFor(state, rc, authorized);
+    // A plan from this state's cache comes back synchronously without planning anything.
+    planSpan.setAttribute('graphql.plan.cache_hit', !(pending instanceof Promise) && this.planStats.planned === plannedBefore);
     const prepared = pending instanceof Promise ? await pending : pending;
+    if (prepared instanceof GraphQLError) planSpan.recordError(prepared);
+    planSpan.end();
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const { plan } = prepared;
 
     if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
+    plannedSubgraphsOf.set(rc.overallCachePolicy, subgraphsOfPlan(plan));
     const denied = authorized?.errors ?? [];
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied) : await this.executeStock(state, rc, prepared);
+    const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan) : await this.executeStock(state, rc, prepared, executeSpan);
+    if (executeSpan) {
+      executeSpan.setAttribute('graphql.errors', result.errors?.length ?? 0);
+      executeSpan.end();
+    }
     if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
     if (rc.operation.operation === 'mutation') await this.invalidateMutated(state, rc, result.data);
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
@@ -209,7 +251,7 @@ export class JunctionGateway {
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.
-  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[]): Promise<ExecutionResult> {
+  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[], trace?: TraceSpan): Promise<ExecutionResult> {
     const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
     const variables = rc.request.variables ?? {};
     const caching = this.options.caching;
@@ -224,6 +266,7 @@ export class JunctionGateway {
       supergraphSchema: state.supergraphSchema,
       identity: await this.identityFor(state, rc),
       ...(this.options.requestTimeoutMs ? { deadline: Date.now() + this.options.requestTimeoutMs } : {}),
+      trace,
       cache: {
         policy: rc.overallCachePolicy,
         responseTags,
@@ -239,14 +282,14 @@ export class JunctionGateway {
   // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).
   private readonly authorizations = new WeakMap<DocumentNode, Map<string, AuthorizationResult>>();
 
-  private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation): Promise<ExecutionResult> {
+  private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, trace?: TraceSpan): Promise<ExecutionResult> {
     const operationContext = buildOperationContext({
       schema: state.schema,
       operationDocument: rc.document,
       operationName: rc.request.operationName ?? undefined,
     });
     const identity = await this.identityFor(state, rc);
-    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity, rc.overallCachePolicy), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity, rc.overallCachePolicy, trace), rc, operationContext, state.supergraphSchema, state.apiSchema);
   }
 
   // A mutation's result names the entities it changed: their cached copies (and responses holding their type) go.
@@ -364,6 +407,7 @@ export class JunctionGateway {
     const override = state.override.roll();
     const key = `${queryHash}\u0000${operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
     const cached = state.plans.get(key);
+    this.options.metrics?.cacheRequest('plan', cached ? 'hit' : 'miss');
     if (cached) return cached;
     const planned = authorized?.document ?? document;
     const conflict = state.requiresConflicts.check(planned, state.schema);
@@ -451,7 +495,7 @@ export class JunctionGateway {
     return result;
   }
 
-  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined, policy: ExecutorContext['overallCachePolicy']): Record<string, GraphQLDataSource> {
+  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined, policy: ExecutorContext['overallCachePolicy'], trace?: TraceSpan): Record<string, GraphQLDataSource> {
     const map: Record<string, GraphQLDataSource> = Object.create(null);
     const extensions = identity?.extensionsJson ? (JSON.parse(`{${identity.extensionsJson.slice(1)}}`) as { extensions: Record<string, unknown> }).extensions : undefined;
     for (const [name, client] of state.clients) {
@@ -460,6 +504,7 @@ export class JunctionGateway {
           const response = await client.fetch(
             { query: request.query ?? '', operationName: request.operationName, variables: request.variables, ...(extensions ? { extensions } : {}) },
             identity?.headers.get(name),
+            trace,
           );
           // As @apollo/gateway's RemoteGraphQLDataSource (honorSubgraphCacheControlHeader) does.
           policy?.restrict(response.cacheHint ?? UNCACHEABLE);
@@ -474,7 +519,7 @@ export class JunctionGateway {
     const key = `${name}\u0000${url}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader });
+      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader, observer: this.options.metrics });
       this.clients.set(key, client);
     }
     return client;

@@ -3,6 +3,7 @@ import { parseCacheControl, UNCACHEABLE, type CacheHint } from '../cache/cacheHi
 import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from '../traffic/circuitBreaker';
 import { RetryBudget } from '../traffic/retryBudget';
 import type { ErrorCode } from '../errors';
+import { tracer, type TraceSpan } from '../observability/tracing';
 
 /** Per-subgraph transport and resilience settings (from `gateway.yaml` → `subgraphs`). */
 export interface SubgraphClientOptions {
@@ -18,6 +19,18 @@ export interface SubgraphClientOptions {
   dedup: boolean;
   /** The response header carrying cache tags (gateway.yaml `cache.tagHeader`), lower-case. */
   cacheTagHeader?: string | undefined;
+  /** Told about every fetch (metrics: observability/metrics.ts). */
+  observer?: SubgraphObserver | undefined;
+}
+
+/** What a fetch came to: an answer (`ok`), or `error` (HTTP ≥ 500, not a JSON object, too large, unreachable). */
+export type FetchOutcome = 'ok' | 'error' | 'timeout' | 'circuit_open';
+
+export interface SubgraphObserver {
+  /** One fetch, its retries included. */
+  subgraphExchange(subgraph: string, outcome: FetchOutcome, seconds: number): void;
+  subgraphRetry(subgraph: string): void;
+  subgraphDeduplicated(subgraph: string): void;
 }
 
 /** How one fetch may be treated. */
@@ -26,6 +39,10 @@ export interface SendOptions {
   idempotent: boolean;
   /** When the client request's subgraph work must end (ms since the epoch): no fetch waits past it. */
   deadline?: number | undefined;
+  /** Tracing on: the span (the request's `graphql.execute`) this fetch's `subgraph.fetch` span goes under. */
+  trace?: TraceSpan | undefined;
+  /** The fetch's own `subgraph.fetch` span, set by the client itself (it counts the attempts). */
+  fetchSpan?: TraceSpan | undefined;
 }
 
 const NOT_IDEMPOTENT: SendOptions = { idempotent: false };
@@ -94,8 +111,8 @@ export class SubgraphClient {
   }
 
   /** Sends a GraphQL request given as an object (@apollo/gateway's executor: never retried or shared). */
-  fetch(request: SubgraphRequest, headers?: readonly string[]): Promise<SubgraphResponse> {
-    return this.send(JSON.stringify(request), headers, NOT_IDEMPOTENT);
+  fetch(request: SubgraphRequest, headers?: readonly string[], trace?: TraceSpan): Promise<SubgraphResponse> {
+    return this.send(JSON.stringify(request), headers, trace ? { idempotent: false, trace } : NOT_IDEMPOTENT);
   }
 
   /**
@@ -108,7 +125,10 @@ export class SubgraphClient {
     if (!options.idempotent || !this.options.dedup) return this.toResponse(await this.exchange(body, headers, options));
     const key = headers ? `${body}\u0000${headers.join('\u0000')}` : body;
     let shared = this.inflight.get(key);
-    if (shared) this.stats.deduplicated++;
+    if (shared) {
+      this.stats.deduplicated++;
+      this.options.observer?.subgraphDeduplicated(this.name);
+    }
     else {
       shared = this.exchange(body, headers, options).finally(() => this.inflight.delete(key));
       this.inflight.set(key, shared);
@@ -122,6 +142,35 @@ export class SubgraphClient {
    * Retry-After, within the retry budget and the request's deadline.
    */
   private async exchange(body: string, headers: readonly string[] | undefined, options: SendOptions): Promise<Exchange> {
+    if (options.trace) return this.tracedExchange(body, headers, options, options.trace);
+    const observer = this.options.observer;
+    if (!observer) return this.attempts(body, headers, options);
+    const started = performance.now();
+    const result = await this.attempts(body, headers, options);
+    observer.subgraphExchange(this.name, outcomeOf(result), (performance.now() - started) / 1000);
+    return result;
+  }
+
+  /**
+   * A fetch under a `subgraph.fetch` span whose W3C `traceparent` the subgraph receives. Added after the dedup
+   * key is taken (see `send`), so identical fetches of different requests still share one exchange, traced
+   * under the first request's trace.
+   */
+  private async tracedExchange(body: string, headers: readonly string[] | undefined, options: SendOptions, parent: TraceSpan): Promise<Exchange> {
+    const span = tracer.startSpan('subgraph.fetch', parent, 'client');
+    span.setAttribute('subgraph.name', this.name);
+    const traceparent = span.traceparent;
+    const traced = traceparent === undefined ? headers : [...(headers ?? []), 'traceparent', traceparent];
+    const result = await this.exchange(body, traced, { idempotent: options.idempotent, deadline: options.deadline, fetchSpan: span });
+    const outcome = result.answer ? (result.status < 500 ? 'ok' : 'error') : result.circuitOpen ? 'circuit_open' : result.code;
+    span.setAttribute('subgraph.outcome', outcome);
+    if (result.answer) span.setAttribute('http.response.status_code', result.status);
+    if (outcome !== 'ok') span.recordError(new Error(`subgraph fetch failed: ${outcome}`));
+    span.end();
+    return result;
+  }
+
+  private async attempts(body: string, headers: readonly string[] | undefined, options: SendOptions): Promise<Exchange> {
     const { retries } = this.options;
     this.budget.noteRequest();
     for (let attempt = 0; ; attempt++) {
@@ -132,6 +181,7 @@ export class SubgraphClient {
       const timeoutMs = options.deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, options.deadline - Date.now());
       if (timeoutMs <= 0) return { answer: false, code: 'GATEWAY_TIMEOUT' };
       this.stats.exchanges++;
+      options.fetchSpan?.setAttribute('subgraph.attempts', attempt + 1);
       const result = await this.dispatch(body, headers, timeoutMs);
       const healthy = result.answer ? result.status < 500 : result.code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
       this.breaker.record(healthy);
@@ -143,6 +193,7 @@ export class SubgraphClient {
       if (options.deadline !== undefined && Date.now() + wait >= options.deadline) return result;
       if (!this.budget.tryRetry()) return result;
       this.stats.retries++;
+      this.options.observer?.subgraphRetry(this.name);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -269,6 +320,12 @@ class ResponseCollector {
     this.done = true;
     this.resolve(exchange);
   }
+}
+
+/** A fetch's outcome for metrics; an answer that cannot be a GraphQL response object (checked cheaply) is an error. */
+function outcomeOf(exchange: Exchange): FetchOutcome {
+  if (!exchange.answer) return exchange.circuitOpen ? 'circuit_open' : exchange.code === 'GATEWAY_TIMEOUT' ? 'timeout' : 'error';
+  return exchange.status < 500 && exchange.text.trimStart().startsWith('{') ? 'ok' : 'error';
 }
 
 /** `Retry-After`: delay seconds or an HTTP date, as milliseconds from now. */

@@ -12,9 +12,14 @@ export interface CostPluginOptions {
   supergraphOf: (apiSchema: GraphQLSchema) => GraphQLSchema | undefined;
   /** Add `extensions.cost` to `Apollo-Expose-Query-Plan: dry-run` answers. */
   explainOnDryRun: boolean;
+  /** Told the estimated cost of every priced operation and the actual cost of a sample of them (metrics). */
+  metrics?: { operationCost(estimated: number | undefined, actual: number | undefined): void } | undefined;
 }
 
 const EXPOSE_HEADER = 'junction-expose-cost';
+/** The actual-cost metric prices one response in this many (estimated costs are all recorded). */
+const ACTUAL_COST_SAMPLE = 16;
+let priced = 0;
 
 /**
  * Demand control: every operation's estimated cost from the supergraph's @cost/@listSize (slicing arguments
@@ -85,13 +90,18 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { e
           const asked = cost.expose && rc.request.http?.headers.get(EXPOSE_HEADER)?.trim().toLowerCase() === 'true';
           const dryRun = options.explainOnDryRun && isDryRun(rc);
           const estimated = estimates.get(rc.request);
-          if ((!asked && !dryRun) || !estimated) return;
+          const observe = options.metrics !== undefined && !dryRun;
+          if ((!asked && !dryRun && !observe) || !estimated) return;
           const result = rc.response.body.singleResult;
           const index = indexFor(rc.schema);
+          // Pricing a whole response walks all of it: for the metrics, one response in ACTUAL_COST_SAMPLE is.
+          const sampled = observe && ++priced % ACTUAL_COST_SAMPLE === 0;
           const actual =
-            asked && !dryRun && index && rc.document && result.data !== undefined
+            (asked || sampled) && !dryRun && index && rc.document && result.data !== undefined
               ? actualCost(index, rc.schema, rc.document, rc.request.operationName ?? undefined, result.data, rc.request.variables ?? {})
               : undefined;
+          if (observe) options.metrics?.operationCost(estimated.cost, sampled || asked ? actual : undefined);
+          if (!asked && !dryRun) return;
           result.extensions = { ...result.extensions, cost: { estimated: estimated.cost, ...(actual !== undefined ? { actual } : {}), max: cost.max, mode: cost.mode } };
         },
       };

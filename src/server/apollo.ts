@@ -2,8 +2,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { JunctionConfig } from '../config';
-import type { JunctionGateway } from '../gateway';
-import { apolloLogger, type Logger } from '../observability';
+import { plannedSubgraphsOf, type JunctionGateway } from '../gateway';
+import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracingPlugin, type Logger, type Metrics } from '../observability';
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
 import { rateLimitPlugin, type RateLimiter } from '../traffic';
@@ -13,11 +13,13 @@ import { createErrorFormatter } from './formatError';
 export interface ApolloServerExtras {
   /** Rate limits (traffic/): the cost budgets are spent by a plugin right after demand control. */
   rateLimiter?: RateLimiter | undefined;
+  /** Prometheus metrics (observability/metrics.ts); a no-op when metrics are off. */
+  metrics?: Metrics | undefined;
 }
 
 /**
  * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
- * limits first (before parsing, so an attack document is never parsed or validated), demand control, cost
+ * limits first (before parsing, so an attack document is never parsed or validated), tracing, demand control, cost
  * budgets (rate limits), APQ registration (after every check), the response cache, then the landing page.
  */
 export function createApolloServer(
@@ -34,6 +36,7 @@ export function createApolloServer(
     logger,
     supergraphOf: (apiSchema) => gateway.stateFor(apiSchema)?.supergraphSchema,
     explainOnDryRun: config.queryPlan.expose,
+    metrics: extras.metrics?.enabled ? extras.metrics : undefined,
   });
   const costBudgets: ApolloServerPlugin[] = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter, estimatedCostOf: cost.estimatedCostOf })] : [];
   return new ApolloServer({
@@ -52,7 +55,11 @@ export function createApolloServer(
     // persistedQuery extension that reaches Apollo Server is answered PERSISTED_QUERY_NOT_SUPPORTED.
     persistedQueries: false,
     plugins: [
+      // Metrics first: it only reads the response in willSendResponse, whatever the plugins below decided.
+      metricsPlugin({ metrics: extras.metrics ?? noMetrics }),
       limits.plugin,
+      // Tracing (only when on): parse and validate spans under the request span, the operation's name on it.
+      ...(tracer.enabled ? [tracingPlugin() as ApolloServerPlugin] : []),
       // Demand control after validation (it needs types), before planning: refused operations are never planned.
       cost,
       // Cost budgets right after demand control, whose estimate they spend (costPlugin prices synchronously in
@@ -63,6 +70,10 @@ export function createApolloServer(
       operations.plugin(),
       // The response cache answers only operations every check above has accepted (and after APQ registration).
       ...(responseCache ? [responseCache] : []),
+      // The access-log record reads what the plugins above decided (cost, cache) when the response is sent.
+      ...(config.logging.accessLog
+        ? [accessLogPlugin({ estimatedCostOf: cost.estimatedCostOf, subgraphsOf: (policy) => plannedSubgraphsOf.get(policy), responseCache: config.cache.response.enabled }) as ApolloServerPlugin]
+        : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
     ],

@@ -4,15 +4,35 @@ import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth';
 import type { RequestAuthenticator } from './authentication';
 import { ERROR_CODES, errorBody, type ErrorCode } from '../errors';
-import type { Logger } from '../observability';
+import { requestFactsOf, tracer, type Logger, type Metrics, type TraceSpan } from '../observability';
 import type { OperationParams, PersistedOperations, RequestFacts, Resolution } from '../operations';
 import { rateLimitHeaders, type Quota, type RateLimitDecision, type RateLimiter } from '../traffic';
 import { BodyTooLarge, readBody } from './readBody';
 
 const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
 
-/** Hands one HTTP request on /graphql to Apollo Server's request pipeline and writes its answer. */
-export async function handleGraphQL(
+/**
+ * Hands one HTTP request on /graphql to Apollo Server's request pipeline and writes its answer. With tracing on
+ * the whole request is the `graphql.request` span, continuing the client's W3C `traceparent` when it sends one;
+ * the span rides in the GraphQL context (`span`) to the plugins, the gateway and the subgraph client.
+ */
+export async function handleGraphQL(apollo: ApolloServer, req: IncomingMessage, res: ServerResponse, options: Parameters<typeof serveGraphQL>[3]): Promise<void> {
+  if (!tracer.enabled) return serveGraphQL(apollo, req, res, options, undefined);
+  const traceparent = req.headers.traceparent;
+  const span = tracer.startSpan('graphql.request', typeof traceparent === 'string' ? traceparent : undefined, 'server');
+  span.setAttribute('http.request.method', req.method ?? 'GET');
+  try {
+    await serveGraphQL(apollo, req, res, options, span);
+  } catch (err) {
+    span.recordError(err);
+    throw err;
+  } finally {
+    span.setAttribute('http.response.status_code', res.statusCode);
+    span.end();
+  }
+}
+
+async function serveGraphQL(
   apollo: ApolloServer,
   req: IncomingMessage,
   res: ServerResponse,
@@ -25,12 +45,18 @@ export async function handleGraphQL(
     operations: PersistedOperations;
     /** Request-count budgets, spent here; cost budgets are spent by a plugin with the context's `clientKey`. */
     rateLimiter?: RateLimiter | undefined;
+    /** Refusals answered here, before Apollo Server, are counted like its answers (its metrics plugin). */
+    metrics?: Metrics | undefined;
   },
+  span: TraceSpan | undefined,
 ): Promise<void> {
+  const started = performance.now();
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  const count: CountRefusal = (status, code) =>
+    options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status, clientName: headers.get('apollographql-client-name'), seconds: (performance.now() - started) / 1000, codes: [code] });
   const method = (req.method ?? 'GET').toUpperCase();
   let body: unknown = undefined;
   if (method === 'POST') {
@@ -38,7 +64,10 @@ export async function handleGraphQL(
     try {
       text = await readBody(req, options.maxBodyBytes);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes.`), true);
+      if (err instanceof BodyTooLarge) {
+        count(413, 'PAYLOAD_TOO_LARGE');
+        return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes.`), true);
+      }
       throw err;
     }
     const contentType = (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -46,12 +75,17 @@ export async function handleGraphQL(
       try {
         body = text.length > 0 ? JSON.parse(text) : undefined;
       } catch {
+        count(400, 'BAD_REQUEST');
         return sendJson(res, 400, errorBody('BAD_REQUEST', 'The request body is not valid JSON.'));
       }
       // Batches multiply the work of one request: off unless configured, and bounded when on.
       if (Array.isArray(body)) {
-        if (!options.batching.enabled) return sendJson(res, 400, errorBody('BATCHING_DISABLED', 'Batched operations (an array body) are not accepted.'));
+        if (!options.batching.enabled) {
+          count(400, 'BATCHING_DISABLED');
+          return sendJson(res, 400, errorBody('BATCHING_DISABLED', 'Batched operations (an array body) are not accepted.'));
+        }
         if (body.length > options.batching.maxSize) {
+          count(400, 'BATCH_LIMIT_EXCEEDED');
           return sendJson(res, 400, errorBody('BATCH_LIMIT_EXCEEDED', `A batch may hold at most ${options.batching.maxSize} operations (got ${body.length}).`));
         }
       }
@@ -66,6 +100,7 @@ export async function handleGraphQL(
     const outcome = await options.authenticator(headers);
     if (!outcome.ok) {
       res.setHeader('www-authenticate', 'Bearer');
+      count(401, 'UNAUTHENTICATED');
       return sendJson(res, 401, errorBody('UNAUTHENTICATED', `Unauthenticated: ${outcome.message}.`));
     }
     principal = outcome.principal;
@@ -77,7 +112,11 @@ export async function handleGraphQL(
   if (options.rateLimiter) {
     clientKey = options.rateLimiter.clientKeyOf({ principal, header: (name) => headers.get(name) ?? undefined, remoteAddress: req.socket.remoteAddress });
     const decision = await options.rateLimiter.consumeRequests(clientKey, Array.isArray(body) ? Math.max(body.length, 1) : 1);
-    if (!decision.allowed) return refuseRateLimited(res, decision);
+    if (!decision.allowed) {
+      count(ERROR_CODES.RATE_LIMITED.status, 'RATE_LIMITED');
+      options.metrics?.rateLimited('requests');
+      return refuseRateLimited(res, decision);
+    }
     requestQuota = decision.quota;
     for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
   }
@@ -90,26 +129,29 @@ export async function handleGraphQL(
   const facts: RequestFacts = { clientName: headers.get('apollographql-client-name') ?? undefined, principal, header: (name) => headers.get(name) ?? undefined };
   if (method === 'GET') {
     const resolved = await resolveSearch(search, options.operations, facts, apqRegister);
-    if (typeof resolved !== 'string') return refuseOperation(res, resolved);
+    if (typeof resolved !== 'string') return refuseOperation(res, resolved, count);
     search = resolved;
   } else if (Array.isArray(body)) {
     const resolved: unknown[] = [];
     for (const op of body) {
       const outcome = await resolveParams(op, options.operations, facts, apqRegister);
-      if (!outcome.ok) return refuseOperation(res, outcome);
+      if (!outcome.ok) return refuseOperation(res, outcome, count);
       resolved.push(outcome.params);
     }
     body = resolved;
   } else if (body !== null && typeof body === 'object') {
     const outcome = await resolveParams(body, options.operations, facts, apqRegister);
-    if (!outcome.ok) return refuseOperation(res, outcome);
+    if (!outcome.ok) return refuseOperation(res, outcome, count);
     body = outcome.params;
   }
   const refusal = method === 'GET' ? preflightSearch(search, options.preflight) : preflightBody(body, options.preflight);
-  if (refusal) return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
+  if (refusal) {
+    count(400, refusal.extensions.code as ErrorCode);
+    return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
+  }
   const result = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search, body },
-    context: async () => ({ principal, apqRegister, clientKey, requestQuota }),
+    context: async () => ({ principal, apqRegister, clientKey, requestQuota, requestFacts: requestFactsOf(req), span }),
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
@@ -120,6 +162,9 @@ export async function handleGraphQL(
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
 }
+
+/** Records a refusal answered before Apollo Server (metrics: operation unknown). */
+type CountRefusal = (status: number, code: ErrorCode) => void;
 
 type Preflight = (source: string, operationName: string | undefined) => GraphQLError | undefined;
 
@@ -183,8 +228,9 @@ function withoutPersistedQuery(extensions: unknown): { extensions?: Record<strin
 }
 
 // Apollo's protocol: APQ misses are HTTP 200 and must not be cached (the client registers next).
-function refuseOperation(res: ServerResponse, refusal: Extract<Resolution, { ok: false }>): void {
+function refuseOperation(res: ServerResponse, refusal: Extract<Resolution, { ok: false }>, count: CountRefusal): void {
   const status = ERROR_CODES[refusal.code].status;
+  count(status, refusal.code);
   if (status === 200) res.setHeader('cache-control', 'private, no-cache, must-revalidate');
   sendJson(res, status, errorBody(refusal.code, refusal.message));
 }

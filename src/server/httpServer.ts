@@ -5,7 +5,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
-import type { Logger } from '../observability';
+import { beginRequest, type Logger, type Metrics } from '../observability';
 import type { Store } from '../cache';
 import type { PersistedOperations } from '../operations';
 import type { RateLimiter } from '../traffic';
@@ -35,10 +35,17 @@ export interface HttpServerOptions {
   apollo: () => ApolloServer | undefined;
   /** The active supergraph's id, for /health. */
   supergraphId: () => string | undefined;
-  /** Reported by /health; a store that is down never makes the gateway unhealthy (it only means misses). */
+  /** One access-log line per request (`logging.accessLog`). */
+  accessLog: boolean;
+  /** Reported by /health and /ready; a store that is down never makes the gateway unhealthy (it only means
+   * misses), but a Redis store that does not answer makes it not ready. */
   store: Pick<Store, 'kind' | 'available'>;
   /** The admin API under /admin (cache invalidation, registry); without it, /admin paths answer 404 like any unknown path. */
   admin?: AdminOptions | undefined;
+  /** Prometheus metrics: /graphql refusals are counted here (a no-op object when metrics are off). */
+  metrics?: Metrics | undefined;
+  /** GET <path>: the metrics (absent when metrics are off or served on their own port). */
+  metricsRoute?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> } | undefined;
 }
 
 export interface HttpServer {
@@ -59,16 +66,28 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     res.once('close', () => inFlight--);
     try {
       const path = (req.url ?? '/').split('?')[0];
+      if (path !== '/health' && path !== '/ready' && path !== options.metricsRoute?.path) beginRequest(req, res, options.logger, options.accessLog);
       if (path === '/graphql') {
         const apollo = options.apollo();
-        if (!apollo) return sendJson(res, 503, errorBody('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.'));
+        if (!apollo) {
+          options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status: 503, clientName: undefined, seconds: 0, codes: ['SCHEMA_NOT_LOADED'] });
+          return sendJson(res, 503, errorBody('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.'));
+        }
         return await handleGraphQL(apollo, req, res, options);
       }
+      if (options.metricsRoute && path === options.metricsRoute.path) return await options.metricsRoute.handle(req, res);
       if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
         const id = options.supergraphId();
         const ok = id !== undefined && options.apollo() !== undefined;
         const store = { backend: options.store.kind, available: options.store.available() };
         return sendJson(res, ok ? 200 : 503, JSON.stringify(ok ? { status: 'ok', supergraph: id, store } : { status: 'loading' }));
+      }
+      // Readiness for orchestrators: a supergraph is being served and, with Redis configured, Redis answers.
+      if (path === '/ready' && (req.method === 'GET' || req.method === 'HEAD')) {
+        const supergraph = options.supergraphId() !== undefined && options.apollo() !== undefined;
+        const store = options.store.kind !== 'redis' || options.store.available();
+        const ready = supergraph && store;
+        return sendJson(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', supergraph, store: { backend: options.store.kind, available: options.store.available() } }));
       }
       if (admin && (await admin(req, res, path as string))) return;
       return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));

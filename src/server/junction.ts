@@ -7,7 +7,7 @@ import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
 import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
-import { createLogger, type Logger } from '../observability';
+import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
 import { createStore, EntityCache, Invalidations, MemoryStore, responseCachePlugin, type Store } from '../cache';
 import { ApqStore, ManifestSources, PersistedOperations } from '../operations';
 import type { SupergraphState } from '../gateway';
@@ -15,6 +15,7 @@ import { createRequestLimits } from '../security';
 import { createApolloServer } from './apollo';
 import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
+import { createMetricsServer, metricsRoute } from './metricsRoute';
 
 export interface StartOptions {
   config: JunctionConfig;
@@ -29,6 +30,8 @@ export interface StartOptions {
 export interface Junction {
   /** http://host:port/graphql */
   readonly url: string;
+  /** Where Prometheus scrapes (undefined when metrics are off). */
+  readonly metricsUrl: string | undefined;
   readonly port: number;
   readonly gateway: JunctionGateway;
   /** APQ and trusted documents (stats, the loaded manifests). */
@@ -48,20 +51,28 @@ const LOCAL_APQ_BYTES = 8 * 1024 * 1024;
  * The entity cache and the invalidation markers over the store. Markers outlive every entry they can make
  * stale (the longest TTL any cache allows).
  */
-function createCaches(config: JunctionConfig, store: Store): { invalidations: Invalidations; entities: EntityCache | undefined } {
+function createCaches(config: JunctionConfig, store: Store, metrics: Metrics | undefined): { invalidations: Invalidations; entities: EntityCache | undefined } {
   const { response, entities } = config.cache;
   const caps = [response.maxTtlSec, entities.maxTtlSec, ...Object.values(entities.subgraphs).map((s) => s.maxTtlSec ?? 0)];
   const invalidations = new Invalidations(store.scoped('inv:'), Math.max(...caps) * 1000 + 60_000);
   const entityCacheOn = entities.enabled || Object.values(entities.subgraphs).some((s) => s.enabled === true);
-  return { invalidations, entities: entityCacheOn ? new EntityCache(store.scoped('ec:'), invalidations, entities) : undefined };
+  return { invalidations, entities: entityCacheOn ? new EntityCache(store.scoped('ec:'), invalidations, entities, metrics) : undefined };
 }
 
 /** Assembles and starts a Junction gateway: HTTP server, gateway, supergraph loading and watching. */
 export async function startJunction(options: StartOptions): Promise<Junction> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logging.level);
+  // Tracing before anything that checks `tracer.enabled` (the Apollo Server plugin list); off, no SDK loads.
+  const ownsTracing = config.tracing.enabled && startTracing({ serviceName: config.tracing.serviceName, endpoint: config.tracing.endpoint });
+  if (ownsTracing) logger.info({ serviceName: config.tracing.serviceName, endpoint: config.tracing.endpoint ?? 'http://localhost:4318/v1/traces' }, 'tracing on (OTLP)');
   const store = createStore(config.store, logger);
-  const caches = createCaches(config, store);
+  // Metrics off: a no-op with the same interface, and nothing handed to the hot paths that count per fetch.
+  const metrics: Metrics = config.metrics.enabled
+    ? createMetrics({ circuits: () => gateway.current?.clients.values() ?? [], apq: () => operations.stats })
+    : noMetrics;
+  const observe = metrics.enabled ? metrics : undefined;
+  const caches = createCaches(config, store, observe);
   const gateway = new JunctionGateway({
     subgraphs: config.subgraphs,
     planCacheMaxEntries: config.queryPlan.cacheMaxEntries,
@@ -74,6 +85,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     cacheTagHeader: config.cache.tagHeader.toLowerCase(),
     requestTimeoutMs: config.traffic.requestTimeoutMs,
     sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
+    metrics: observe,
     caching: {
       invalidations: caches.invalidations,
       entities: caches.entities,
@@ -120,6 +132,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
 
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger);
+  const scrape = metricsRoute({ metrics, token: config.metrics.token });
   const http = createHttpServer({
     preflight: limits.preflight,
     authenticator: await buildAuthenticator(config),
@@ -131,6 +144,9 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
     maxHeaderBytes: config.server.maxHeaderBytes,
     tls: config.server.tls,
+    accessLog: config.logging.accessLog,
+    metrics,
+    metricsRoute: metrics.enabled && config.metrics.port === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
     logger,
     apollo: () => apollo,
@@ -151,6 +167,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     if (built.changed) {
       await warm(built.state);
       gateway.activate(built.state);
+      metrics.supergraphActivated(built.state.id);
       logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
     }
     if (!apolloStarting) {
@@ -167,9 +184,10 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
             maxTtlSec: config.cache.response.maxTtlSec,
             varyHeaders: config.cache.response.varyHeaders.map((h) => h.toLowerCase()),
             logger,
+            metrics: observe,
           })
         : undefined;
-      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache, { rateLimiter });
+      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache, { rateLimiter, metrics });
       apolloStarting = server.start().then(() => {
         apollo = server;
         signalReady();
@@ -188,6 +206,19 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   });
   const port = (http.server.address() as AddressInfo).port;
   const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  // metrics.port: the metrics on a listener of their own (e.g. reachable only by the scraper), plain HTTP.
+  const metricsServer = metrics.enabled && config.metrics.port !== undefined ? createMetricsServer(config.metrics.path, scrape, logger) : undefined;
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(config.metrics.port, config.server.host, () => resolve());
+    });
+  }
+  const metricsUrl = !metrics.enabled
+    ? undefined
+    : metricsServer
+      ? `http://${host}:${(metricsServer.address() as AddressInfo).port}${config.metrics.path}`
+      : `${config.server.tls ? 'https' : 'http'}://${host}:${port}${config.metrics.path}`;
 
   let watcher: SupergraphWatcher | undefined;
   if (config.registry.enabled) {
@@ -227,13 +258,19 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       http.server.closeAllConnections();
       await closed;
+      if (metricsServer) {
+        const metricsClosed = new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        metricsServer.closeAllConnections();
+        await metricsClosed;
+      }
       await apolloStarting?.catch(() => undefined);
       await apollo?.stop();
       await gateway.stop();
       await store.close();
       await rateLimiter?.close();
+      if (ownsTracing) await stopTracing();
     })());
 
-  return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, port, gateway, operations, store, ready, stop };
+  return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, metricsUrl, port, gateway, operations, store, ready, stop };
 }
 

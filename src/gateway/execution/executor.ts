@@ -3,6 +3,7 @@ import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@ap
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
+import type { TraceSpan } from '../../observability/tracing';
 import { mergeInto } from './merge';
 
 type Path = Array<string | number>;
@@ -22,6 +23,8 @@ export interface ExecutionInput {
   cache?: ExecutionCache;
   /** When this request's subgraph work must end (ms since the epoch; `traffic.requestTimeoutMs`). */
   deadline?: number;
+  /** Tracing on: the `graphql.execute` span, parent of every `subgraph.fetch` span. */
+  trace?: TraceSpan | undefined;
 }
 
 export interface ExecutionCache {
@@ -218,7 +221,7 @@ class PlanRun {
   private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[][] | undefined): Promise<Received> {
     const identity = this.input.identity;
     const body = `${requestHead(fetch)}${JSON.stringify(variables)}${identity?.extensionsJson ?? ''}}`;
-    const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline };
+    const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline, trace: this.input.trace };
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);

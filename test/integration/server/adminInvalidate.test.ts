@@ -26,6 +26,7 @@ async function startFront(invalidations: Invalidations | undefined, yaml = `admi
     headersTimeoutMs: 10_000,
     keepAliveTimeoutMs: 5_000,
     maxHeaderBytes: 16_384,
+    accessLog: false,
     batching: { enabled: false, maxSize: 1 },
     preflight: () => undefined,
     authenticator: await buildAuthenticator(config),

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from './logger';
+
+/**
+ * What one request did, filled in along the way (HTTP layer, Apollo Server plugin, gateway) and logged as one
+ * access-log line when the response is finished. Only facts safe to log: no header values, no tokens, no
+ * variables, no operation text.
+ */
+export interface RequestFacts {
+  readonly requestId: string;
+  operationName?: string | undefined;
+  /** sha256 of the operation text (Apollo Server's query hash). */
+  operationHash?: string | undefined;
+  operationType?: string | undefined;
+  clientName?: string | undefined;
+  clientVersion?: string | undefined;
+  /** Estimated cost (demand control). */
+  cost?: number | undefined;
+  /** `hit` / `miss` with the response cache on. */
+  cache?: 'hit' | 'miss' | undefined;
+  /** The subgraphs the plan fetched from. */
+  subgraphs?: readonly string[] | undefined;
+  /** Error codes answered. */
+  errors?: readonly string[] | undefined;
+}
+
+const facts = new WeakMap<IncomingMessage, RequestFacts>();
+
+// A client's id is kept when it is a reasonable token (it is logged and echoed): else a new one is made.
+const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/**
+ * Starts a request's record: its id (the client's valid `x-request-id`, else a new UUID), echoed in the
+ * `x-request-id` response header, and when `log` is on, one access-log line once the response is finished.
+ */
+export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: Logger, log: boolean): RequestFacts {
+  const sent = req.headers['x-request-id'];
+  const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  const record: RequestFacts = { requestId };
+  facts.set(req, record);
+  if (log) {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: (req.url ?? '/').split('?')[0],
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          operationName: record.operationName,
+          operationHash: record.operationHash,
+          operationType: record.operationType,
+          clientName: record.clientName,
+          clientVersion: record.clientVersion,
+          cost: record.cost,
+          cache: record.cache,
+          subgraphs: record.subgraphs,
+          errors: record.errors,
+        },
+        'request',
+      );
+    });
+  }
+  return record;
+}
+
+/** The record `beginRequest` made for this request. */
+export function requestFactsOf(req: IncomingMessage): RequestFacts | undefined {
+  return facts.get(req);
+}

@@ -1,0 +1,40 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestFacts } from './accessLog';
+
+export interface AccessLogPluginOptions {
+  /** The operation's accepted cost estimate (demand control), by Apollo Server's request. */
+  estimatedCostOf(request: object): number | undefined;
+  /** The subgraphs the request's plan fetches from, by its overallCachePolicy. */
+  subgraphsOf(policy: object): readonly string[] | undefined;
+  /** The response cache is on: a response without `Age` was a miss. */
+  responseCache: boolean;
+}
+
+/**
+ * Fills the request's access-log record (see accessLog.ts) with what only Apollo Server and the gateway know:
+ * the operation, the client, the cost, the cache outcome, the subgraphs and the error codes.
+ */
+export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPlugin<{ requestFacts?: RequestFacts }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(rc) {
+          const facts = rc.contextValue.requestFacts;
+          if (!facts) return;
+          const headers = rc.request.http?.headers;
+          facts.operationName = rc.operationName ?? undefined;
+          facts.operationHash = rc.queryHash;
+          facts.operationType = rc.operation?.operation;
+          facts.clientName = headers?.get('apollographql-client-name') ?? undefined;
+          facts.clientVersion = headers?.get('apollographql-client-version') ?? undefined;
+          facts.cost = options.estimatedCostOf(rc.request);
+          if (options.responseCache && rc.operation?.operation === 'query') facts.cache = rc.response.http.headers.has('age') ? 'hit' : 'miss';
+          facts.subgraphs = options.subgraphsOf(rc.overallCachePolicy);
+          const body = rc.response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          if (errors) facts.errors = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+        },
+      };
+    },
+  };
+}
