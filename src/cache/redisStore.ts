@@ -1,4 +1,6 @@
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import { Cluster } from 'ioredis';
+import { createRedisClient } from './redisClient';
 import type { Logger } from '../observability';
 import type { Store } from './store';
 
@@ -19,8 +21,6 @@ export interface RedisStoreOptions {
 const LOG_EVERY_MS = 10_000;
 const QUIT_WAIT_MS = 500;
 
-/** Reconnect for ever: Junction heals by itself when Redis comes back. */
-const backoff = (attempt: number): number => Math.min(attempt * 100, 2_000);
 
 /** The client and its health, shared by a store and its scoped views. */
 class Connection {
@@ -32,33 +32,8 @@ class Connection {
   private suppressed = 0;
 
   constructor(options: RedisStoreOptions, private readonly logger: Logger) {
-    const connection: RedisOptions = {
-      commandTimeout: options.commandTimeoutMs,
-      connectTimeout: options.connectTimeoutMs,
-      maxRetriesPerRequest: options.maxRetriesPerRequest,
-      // Commands while disconnected fail at once (and count as misses) instead of queueing behind a reconnection.
-      enableOfflineQueue: false,
-      retryStrategy: backoff,
-    };
-    const nodes = options.cluster ?? [];
-    if (nodes.length > 0) {
-      // ioredis connects to the nodes it discovers with redisOptions only, not with the seed URLs' credentials.
-      // (It overrides retryStrategy and enableOfflineQueue of node connections: the cluster-level ones rule.)
-      const seed = new URL(nodes[0]!);
-      this.client = new Cluster([...nodes], {
-        enableOfflineQueue: false,
-        clusterRetryStrategy: backoff,
-        redisOptions: {
-          ...connection,
-          ...(seed.username ? { username: decodeURIComponent(seed.username) } : {}),
-          ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}),
-          ...(seed.protocol === 'rediss:' ? { tls: {} } : {}),
-        },
-      });
-      this.client.on('node error', (err: Error) => this.connectionFailed(err));
-    } else {
-      this.client = new Redis(options.url ?? 'redis://127.0.0.1:6379', connection);
-    }
+    this.client = createRedisClient(options);
+    if (this.client instanceof Cluster) this.client.on('node error', (err: Error) => this.connectionFailed(err));
     // Connection errors arrive as events; unheard, ioredis writes every one to stderr, unthrottled.
     this.client.on('error', (err: Error) => this.connectionFailed(err));
     this.client.on('ready', () => {

@@ -1,4 +1,3 @@
-import type RedisClient from 'ioredis';
 import { dirname, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadSources, parseSupergraphYaml, type SubgraphSource } from '../composition';
@@ -9,12 +8,10 @@ import { FileRegistryStorage, RedisRegistryStorage, type RegistryStorage } from 
 /** The registry's storage: registry.json in the data directory, or Redis (the store's connection settings). */
 export function createRegistryStorage(config: JunctionConfig, logger: Logger): RegistryStorage {
   if (config.registry.backend === 'file') return new FileRegistryStorage(resolve(config.registry.dataDir));
-  const { url, cluster } = config.store.redis;
-  // ioredis (a few MiB resident) is loaded only when the registry lives in Redis.
-  const { default: Redis, Cluster } = require('ioredis') as { default: typeof RedisClient; Cluster: typeof import('ioredis').Cluster };
-  // Registry commands wait for a connection (offline queue on) but never for ever.
-  const options = { commandTimeout: 5_000, maxRetriesPerRequest: 2, retryStrategy: (attempt: number) => Math.min(attempt * 100, 2_000) };
-  const client = cluster.length > 0 ? new Cluster([...cluster], { redisOptions: options }) : new Redis(url ?? 'redis://127.0.0.1:6379', options);
+  // ioredis (a few MiB resident) is loaded only when the registry lives in Redis. Registry commands wait for a
+  // connection (offline queue on) but never for ever.
+  const { createRedisClient } = require('../cache/redisClient') as typeof import('../cache/redisClient');
+  const client = createRedisClient({ ...config.store.redis, commandTimeoutMs: 5_000, maxRetriesPerRequest: 2, offlineQueue: true });
   client.on('error', (err: Error) => logger.debug({ err: err.message }, 'registry: Redis connection problem'));
   return new RedisRegistryStorage(client, config.store.keyPrefix, config.registry.pollIntervalMs, logger);
 }

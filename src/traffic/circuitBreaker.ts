@@ -1,3 +1,5 @@
+import { RollingCounts } from './rollingCounts';
+
 /** Settings of one subgraph's breaker (`subgraphs.<name>.circuitBreaker`). */
 export interface CircuitBreakerSettings {
   enabled: boolean;
@@ -23,16 +25,17 @@ export class CircuitBreaker {
   private openedAt = 0;
   private probesLeft = 0;
   private probeSuccesses = 0;
-  private readonly ok = new Array<number>(BUCKETS).fill(0);
-  private readonly failed = new Array<number>(BUCKETS).fill(0);
-  private bucketAt = 0;
+  /** Series 0: successes, 1: failures. */
+  private readonly counts: RollingCounts;
   /** Times the circuit opened (for metrics). */
   opened = 0;
 
   constructor(
     private readonly settings: CircuitBreakerSettings,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.counts = new RollingCounts(settings.windowMs, BUCKETS, now);
+  }
 
   get state(): CircuitState {
     if (this.state_ === 'open' && this.now() - this.openedAt >= this.settings.openMs) {
@@ -62,12 +65,10 @@ export class CircuitBreaker {
       return;
     }
     if (state === 'open') return;
-    const bucket = this.rotate();
-    if (success) this.ok[bucket] = (this.ok[bucket] ?? 0) + 1;
-    else this.failed[bucket] = (this.failed[bucket] ?? 0) + 1;
+    this.counts.add(success ? 0 : 1);
     if (success) return;
-    const failures = sum(this.failed);
-    const total = failures + sum(this.ok);
+    const failures = this.counts.total(1);
+    const total = failures + this.counts.total(0);
     if (total >= this.settings.minimumRequests && (failures * 100) / total >= this.settings.errorRatePercent) this.open();
   }
 
@@ -79,27 +80,6 @@ export class CircuitBreaker {
 
   private close(): void {
     this.state_ = 'closed';
-    this.ok.fill(0);
-    this.failed.fill(0);
+    this.counts.clear();
   }
-
-  // The current bucket's index, clearing the buckets the clock has moved past.
-  private rotate(): number {
-    const width = this.settings.windowMs / BUCKETS;
-    const slot = Math.floor(this.now() / width);
-    const steps = Math.min(BUCKETS, slot - this.bucketAt);
-    for (let i = 1; i <= steps; i++) {
-      const index = (this.bucketAt + i) % BUCKETS;
-      this.ok[index] = 0;
-      this.failed[index] = 0;
-    }
-    if (steps > 0) this.bucketAt = slot;
-    return slot % BUCKETS;
-  }
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) total += v;
-  return total;
 }

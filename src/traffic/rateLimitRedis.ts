@@ -1,12 +1,12 @@
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type Redis from 'ioredis';
+import { createRedisClient } from '../cache/redisClient';
 import type { JunctionConfig } from '../config';
 import type { Logger } from '../observability';
 
 const LOG_EVERY_MS = 10_000;
 const QUIT_WAIT_MS = 500;
 
-/** Reconnect for ever, as the store does: counters are shared again as soon as Redis is back. */
-const backoff = (attempt: number): number => Math.min(attempt * 100, 2_000);
 
 export interface RateLimitRedis {
   readonly client: Redis | Cluster;
@@ -19,32 +19,7 @@ export interface RateLimitRedis {
  * limiter switches to per-process counting instead of holding requests behind a reconnection.
  */
 export function connectRateLimitRedis(options: JunctionConfig['store']['redis'], logger: Logger): RateLimitRedis {
-  const connection: RedisOptions = {
-    commandTimeout: options.commandTimeoutMs,
-    connectTimeout: options.connectTimeoutMs,
-    maxRetriesPerRequest: options.maxRetriesPerRequest,
-    enableOfflineQueue: false,
-    retryStrategy: backoff,
-    // How long close waits for a socket that never connected before destroying it (ioredis: 2 s, delaying exit).
-    disconnectTimeout: QUIT_WAIT_MS,
-  };
-  let client: Redis | Cluster;
-  if (options.cluster.length > 0) {
-    // Nodes the cluster discovers are reached with redisOptions only: the seed URL's credentials and TLS go there.
-    const seed = new URL(options.cluster[0] as string);
-    client = new Cluster([...options.cluster], {
-      enableOfflineQueue: false,
-      clusterRetryStrategy: backoff,
-      redisOptions: {
-        ...connection,
-        ...(seed.username ? { username: decodeURIComponent(seed.username) } : {}),
-        ...(seed.password ? { password: decodeURIComponent(seed.password) } : {}),
-        ...(seed.protocol === 'rediss:' ? { tls: {} } : {}),
-      },
-    });
-  } else {
-    client = new Redis(options.url ?? 'redis://127.0.0.1:6379', connection);
-  }
+  const client = createRedisClient(options);
 
   // Connection errors arrive as events (unheard, ioredis prints each one): the first is logged, then one a period.
   let failing = false;
