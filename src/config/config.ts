@@ -114,21 +114,12 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     problems.push(`persistedQueries.mode: ${raw.persistedQueries.mode} needs at least one entry in persistedQueries.manifests`);
   }
   const bypassHeader = raw.persistedQueries.bypass.header;
-  const bypassValue = bypassHeader ? bypassHeader.value ?? env[bypassHeader.valueFromEnv ?? ''] : undefined;
-  if (bypassHeader && (bypassValue === undefined || bypassValue.length < 16)) {
-    problems.push(`persistedQueries.bypass.header: environment variable ${bypassHeader.valueFromEnv} must hold at least 16 characters`);
-  }
-  const adminToken = raw.admin.token ? raw.admin.token.value ?? env[raw.admin.token.valueFromEnv ?? ''] : env.JUNCTION_ADMIN_TOKEN || undefined;
+  const bypassValue = resolveSecret(bypassHeader, env, 16, 'persistedQueries.bypass.header', problems);
+  const adminToken = raw.admin.token ? resolveSecret(raw.admin.token, env, 32, 'admin.token', problems) : env.JUNCTION_ADMIN_TOKEN || undefined;
   if (!raw.admin.token && env.JUNCTION_ADMIN_TOKEN && env.JUNCTION_ADMIN_TOKEN.length < 32) problems.push('JUNCTION_ADMIN_TOKEN: must be at least 32 characters');
   const registryBackend = raw.registry.backend ?? (backend === 'redis' ? 'redis' : 'file');
   if (registryBackend === 'redis' && backend !== 'redis') problems.push('registry.backend: redis needs the store on Redis (REDIS_URL or store.backend: redis)');
-  if (raw.admin.token && (adminToken === undefined || adminToken.length < 32)) {
-    problems.push(`admin.token: environment variable ${raw.admin.token.valueFromEnv} must hold at least 32 characters`);
-  }
-  const metricsToken = raw.metrics.token ? raw.metrics.token.value ?? env[raw.metrics.token.valueFromEnv ?? ''] : undefined;
-  if (raw.metrics.token && (metricsToken === undefined || metricsToken.length < 16)) {
-    problems.push(`metrics.token: environment variable ${raw.metrics.token.valueFromEnv} must hold at least 16 characters`);
-  }
+  const metricsToken = resolveSecret(raw.metrics.token, env, 16, 'metrics.token', problems);
   const tracing = resolveTracing(raw.tracing, env, problems);
   if (problems.length > 0) return { ok: false, problems };
 
@@ -202,6 +193,21 @@ function resolveTracing(raw: RawConfig['tracing'], env: Environment, problems: s
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) problems.push(`OTLP traces endpoint "${endpoint}" is not an http(s) URL`);
   const fromEnv = env.OTEL_SDK_DISABLED !== 'true' && !exporters.includes('none') && (exporters.includes('otlp') || endpoint !== undefined);
   return { enabled: raw.enabled ?? fromEnv, serviceName: env.OTEL_SERVICE_NAME || raw.serviceName || 'junction', endpoint };
+}
+
+/** A `{ value | valueFromEnv }` secret's value; an unset or too short variable is a listed problem. */
+function resolveSecret(
+  ref: { value?: string | undefined; valueFromEnv?: string | undefined } | undefined,
+  env: Environment,
+  minLength: number,
+  where: string,
+  problems: string[],
+): string | undefined {
+  if (!ref) return undefined;
+  const value = ref.value ?? env[ref.valueFromEnv ?? ''];
+  if (value !== undefined && value.length >= minLength) return value;
+  problems.push(`${where}: environment variable ${ref.valueFromEnv} must hold at least ${minLength} characters`);
+  return undefined;
 }
 
 function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {

@@ -66,6 +66,11 @@ export const LIMIT_DEFAULTS = {
   maxIntrospectionDepth: 20,
 } as const;
 
+/** A secret given inline (`value`) or as the environment variable holding it (`valueFromEnv`); see resolveSecret. */
+const secretFields = (minLength: number) => ({ value: z.string().min(minLength).optional(), valueFromEnv: z.string().min(1).optional() });
+const oneSecretSource = (where: string) =>
+  [(s: { value?: string | undefined; valueFromEnv?: string | undefined }) => (s.value === undefined) !== (s.valueFromEnv === undefined), `${where} needs exactly one of value, valueFromEnv`] as const;
+
 const regex = z.string().refine((pattern) => {
   try {
     new RegExp(pattern);
@@ -314,14 +319,10 @@ export const configSchema = z
           .object({
             scopes: z.array(z.string().min(1)).default([]),
             header: z
-              .object({
-                name: headerName,
-                /** The shared secret, or the environment variable holding it. */
-                value: z.string().min(16).optional(),
-                valueFromEnv: z.string().min(1).optional(),
-              })
+              /** The header, and the shared secret or the environment variable holding it. */
+              .object({ name: headerName, ...secretFields(16) })
               .strict()
-              .refine((h) => (h.value === undefined) !== (h.valueFromEnv === undefined), 'bypass.header needs exactly one of value, valueFromEnv')
+              .refine(...oneSecretSource('bypass.header'))
               .optional(),
           })
           .strict()
@@ -367,9 +368,9 @@ export const configSchema = z
       .object({
         scopes: z.array(z.string().min(1)).default(['junction:admin']),
         token: z
-          .object({ value: z.string().min(32).optional(), valueFromEnv: z.string().min(1).optional() })
+          .object(secretFields(32))
           .strict()
-          .refine((t) => (t.value === undefined) !== (t.valueFromEnv === undefined), 'admin.token needs exactly one of value, valueFromEnv')
+          .refine(...oneSecretSource('admin.token'))
           .optional(),
       })
       .strict()
@@ -449,9 +450,9 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).optional(),
         /** Scrapers must send `Authorization: Bearer <token>` (at least 16 characters). */
         token: z
-          .object({ value: z.string().min(16).optional(), valueFromEnv: z.string().min(1).optional() })
+          .object(secretFields(16))
           .strict()
-          .refine((t) => (t.value === undefined) !== (t.valueFromEnv === undefined), 'metrics.token needs exactly one of value, valueFromEnv')
+          .refine(...oneSecretSource('metrics.token'))
           .optional(),
       })
       .strict()

@@ -155,7 +155,8 @@ function answersPing(port: number, timeoutMs = 300): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now (bound on port 0, read back, released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

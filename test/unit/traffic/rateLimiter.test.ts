@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../helpers/redis';
 import { createLogger } from '../../../src/observability';
 import { createRateLimiter, rateLimitHeaders, tighterQuota, type RateLimiter } from '../../../src/traffic';
 import { testConfig } from '../../helpers/gateway';
@@ -95,7 +95,7 @@ describe('rate limiter in memory', () => {
 
 describe('rate limiter with Redis unreachable', () => {
   it('counts in process memory (the insurance limiter) instead of failing, with the same limits', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const logs = captureLogs();
     const config = testConfig(`rateLimit:\n  enabled: true\n  perClient:\n    requests: 2\nstore:\n  backend: redis\n  redis:\n    url: redis://127.0.0.1:${port}\n`);
     const limiter = createRateLimiter(config.rateLimit, config.store, logs.logger)!;
@@ -128,14 +128,3 @@ describe('RateLimit headers', () => {
     expect(tighterQuota({ limit: 10, remaining: 5, resetMs: 1 }, { limit: 20, remaining: 10, resetMs: 9 })).toEqual({ limit: 20, remaining: 10, resetMs: 9 });
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
