@@ -2,13 +2,14 @@ import {
   Kind,
   visit,
   type DocumentNode,
+  type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { AuthorizationIndex } from './authorizationIndex';
 import { expandedOperation } from './expandFragments';
-import { filterSelectionSet, type FilterContext } from './filterSelections';
+import { fieldAllowed, filterSelectionSet, type FilterContext } from './filterSelections';
 import type { Caller } from './requirement';
 
 export interface UnauthorizedPath {
@@ -22,7 +23,15 @@ export interface AuthorizationResult {
   unauthorized: UnauthorizedPath[];
   /** True when nothing is left to execute in the operation (every root field removed). */
   empty: boolean;
+  /**
+   * The same decision the filter made, for one field of one parent type: what shapes the response asks it of
+   * every field it writes, so a value fetched for another reason (an entity key, a @provides selection, a
+   * cached entity) is never written where the filter removed the field.
+   */
+  allows(parent: GraphQLCompositeType, fieldName: string): boolean;
 }
+
+const ALLOW_ALL = (): boolean => true;
 
 /**
  * Filters the (validated) operation `operationName` of `document` against the client-facing API schema,
@@ -41,7 +50,7 @@ export function authorizeOperation(
   const operation = expandedOperation(document, operationName);
   const root = operation === undefined ? undefined : apiSchema.getRootType(operation.operation);
   if (operation === undefined || root === undefined || root === null) {
-    return { document, unauthorized: [], empty: false };
+    return { document, unauthorized: [], empty: false, allows: ALLOW_ALL };
   }
   const ctx: FilterContext = {
     index,
@@ -51,13 +60,18 @@ export function authorizeOperation(
     unauthorized: new Map(),
   };
   const selectionSet = filterSelectionSet(ctx, operation.selectionSet, root, []);
-  if (ctx.unauthorized.size === 0) return { document, unauthorized: [], empty: false };
+  if (ctx.unauthorized.size === 0) return { document, unauthorized: [], empty: false, allows: ALLOW_ALL };
   const unauthorized = [...ctx.unauthorized.values()].map((path) => ({ path }));
   const filtered = withoutUnusedVariables({
     ...operation,
     selectionSet: selectionSet ?? ({ kind: Kind.SELECTION_SET, selections: [] } satisfies SelectionSetNode),
   });
-  return { document: { kind: Kind.DOCUMENT, definitions: [filtered] }, unauthorized, empty: selectionSet === undefined };
+  return {
+    document: { kind: Kind.DOCUMENT, definitions: [filtered] },
+    unauthorized,
+    empty: selectionSet === undefined,
+    allows: (parent, fieldName) => fieldName.startsWith('__') || fieldAllowed(ctx, parent, fieldName),
+  };
 }
 
 /** Removing a field can leave a variable unused, which validation rejects (`NoUnusedVariablesRule`). */

@@ -80,7 +80,7 @@ function filterField(
   const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
   if (definition === undefined) return field;
   const responsePath = [...path, field.alias?.value ?? name];
-  if (!fieldAllowed(ctx, parent, name, getNamedType(definition.type).name)) {
+  if (!fieldAllowed(ctx, parent, name)) {
     ctx.unauthorized.set(responsePath.join('\u0000'), responsePath);
     return undefined;
   }
@@ -99,9 +99,11 @@ function filterField(
  * type's own version of the field, is readable too (an interface field is as strict as its strictest
  * implementation; a field asked of an interface is as strict as its strictest implementing type).
  */
-function fieldAllowed(ctx: FilterContext, parent: GraphQLCompositeType, name: string, returned: string): boolean {
+export function fieldAllowed(ctx: Omit<FilterContext, 'unauthorized'>, parent: GraphQLCompositeType, name: string): boolean {
   const { fields, types } = ctx.index;
-  if (!allowed(ctx, fields.get(`${parent.name}.${name}`)) || !allowed(ctx, types.get(returned))) return false;
+  const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+  const returned = definition === undefined ? undefined : getNamedType(definition.type).name;
+  if (!allowed(ctx, fields.get(`${parent.name}.${name}`)) || (returned !== undefined && !allowed(ctx, types.get(returned)))) return false;
   if (!allowed(ctx, types.get(parent.name))) return false;
   if (!isAbstractType(parent)) return true;
   return ctx.schema
@@ -109,7 +111,7 @@ function fieldAllowed(ctx: FilterContext, parent: GraphQLCompositeType, name: st
     .every((impl) => allowed(ctx, types.get(impl.name)) && allowed(ctx, fields.get(`${impl.name}.${name}`)));
 }
 
-function allowed(ctx: FilterContext, requirement: Requirement | undefined): boolean {
+function allowed(ctx: Omit<FilterContext, 'unauthorized'>, requirement: Requirement | undefined): boolean {
   return requirement === undefined || isMet(requirement, ctx.caller, ctx.callerScopes);
 }
 

@@ -4,14 +4,14 @@ import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
 import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, validate, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
 import { entitiesInResult, LruMap, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import type { IdentitySigner, Principal } from '../auth';
-import { executePlan, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
+import { executePlan, guardedShaper, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
 import type { HeaderPlanner } from './headerRules';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
@@ -64,6 +64,8 @@ interface Authorized {
   empty: boolean;
   errors: GraphQLError[];
   key: string;
+  /** The filter's decision per field: the response shaper writes null wherever it says no. */
+  allows: AuthorizationResult['allows'];
 }
 
 export interface PrewarmResult {
@@ -239,7 +241,7 @@ export class JunctionGateway {
     plannedSubgraphsOf.set(rc.overallCachePolicy, subgraphsOfPlan(plan));
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan) : await this.executeStock(state, rc, prepared, executeSpan);
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan) : await this.executeStock(state, rc, prepared, authorized, executeSpan);
     if (executeSpan) {
       executeSpan.setAttribute('graphql.errors', result.errors?.length ?? 0);
       executeSpan.end();
@@ -282,14 +284,18 @@ export class JunctionGateway {
   // @apollo/gateway's executor, for what the fast path leaves out (@defer, @fromContext, introspection mixes).
   private readonly authorizations = new WeakMap<DocumentNode, Map<string, AuthorizationResult>>();
 
-  private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, trace?: TraceSpan): Promise<ExecutionResult> {
+  private async executeStock(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, authorized: Authorized | undefined, trace?: TraceSpan): Promise<ExecutionResult> {
+    // A restricted caller: stock shapes from the filtered operation (what was removed is never written), with
+    // every object's __typename, and the guarded shaper then writes the client's shape (null where removed).
     const operationContext = buildOperationContext({
       schema: state.schema,
-      operationDocument: rc.document,
-      operationName: rc.request.operationName ?? undefined,
+      operationDocument: authorized ? (prepared.guarded ? withTypenames(authorized.document) : authorized.document) : rc.document,
+      operationName: authorized ? undefined : (rc.request.operationName ?? undefined),
     });
     const identity = await this.identityFor(state, rc);
-    return executeQueryPlan(prepared.plan, this.serviceMap(state, identity, rc.overallCachePolicy, trace), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    const result = await executeQueryPlan(prepared.plan, this.serviceMap(state, identity, rc.overallCachePolicy, trace), rc, operationContext, state.supergraphSchema, state.apiSchema);
+    if (authorized && prepared.guarded && result.data) result.data = prepared.guarded(result.data, rc.request.variables ?? {}).data;
+    return result;
   }
 
   // A mutation's result names the entities it changed: their cached copies (and responses holding their type) go.
@@ -337,7 +343,7 @@ export class JunctionGateway {
     const errors = result.unauthorized.map(
       (u) => new GraphQLError('Unauthorized field or type', { path: [...u.path], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } }),
     );
-    return { document: result.document, empty: result.empty, errors, key: callerKey };
+    return { document: result.document, empty: result.empty, errors, key: callerKey, allows: result.allows };
   }
 
   /**
@@ -419,7 +425,7 @@ export class JunctionGateway {
           ? { kind: 'QueryPlan', node: undefined }
           : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
         this.planStats.planned++;
-        return this.finish(state, key, plan, document, operationName);
+        return this.finish(state, key, plan, document, operationName, authorized);
       } catch (err) {
         // Planner errors about the operation are safe to show; anything else is an internal failure.
         if (err instanceof GraphQLError) return junctionError('QUERY_PLANNING_FAILED', err.message);
@@ -433,7 +439,7 @@ export class JunctionGateway {
       const plan = text === undefined ? undefined : parsePlan(text);
       if (plan) {
         this.planStats.shared++;
-        return this.finish(state, key, plan, document, operationName);
+        return this.finish(state, key, plan, document, operationName, authorized);
       }
       const prepared = build();
       if (!(prepared instanceof GraphQLError)) {
@@ -445,8 +451,14 @@ export class JunctionGateway {
     });
   }
 
-  private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined): PreparedOperation {
-    const prepared = this.options.fastExecutor ? prepareOperation(plan, document, operationName, state.schema) : { plan };
+  // The client's document is shaped, never the filtered one: with a guard, so what authorization removed is null.
+  private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined, authorized: Authorized | undefined): PreparedOperation {
+    const guard = authorized?.allows;
+    const prepared = this.options.fastExecutor
+      ? prepareOperation(plan, document, operationName, state.schema, guard)
+      : guard
+        ? { plan, guarded: guardedShaper(document, operationName, state.schema, guard) }
+        : { plan };
     state.plans.set(key, prepared);
     return prepared;
   }
@@ -534,6 +546,18 @@ export class JunctionGateway {
       setTimeout(() => void client.close(), this.options.subgraphs.all.timeoutMs).unref();
     }
   }
+}
+
+/** The document with `__typename` selected in every selection set (so a shaper can tell each object's type). */
+function withTypenames(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    SelectionSet: {
+      leave(set) {
+        if (set.selections.some((s) => s.kind === Kind.FIELD && !s.alias && s.name.value === '__typename')) return undefined;
+        return { ...set, selections: [...set.selections, { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] };
+      },
+    },
+  });
 }
 
 /** The operations a document defines, by name (undefined for an anonymous one). */

@@ -33,6 +33,12 @@ export type Shaper = (
 
 export class UnsupportedOperation extends Error {}
 
+/**
+ * Whether the caller may see a field of a parent type (authorization's decision, see AuthorizationResult);
+ * absent when nothing is restricted for the caller.
+ */
+export type FieldGuard = (parent: GraphQLCompositeType, fieldName: string) => boolean;
+
 /** A @skip/@include argument: a literal, or the name of a variable. */
 type Flag = boolean | string;
 
@@ -53,6 +59,8 @@ interface Group {
   parent: GraphQLCompositeType;
   nodes: FieldNode[];
   sub: SelectionList | undefined;
+  /** Authorization removed this field for the caller: it is written as null, whatever the data holds. */
+  denied: boolean;
 }
 
 /** The selections of one selection set (or several merged), compiled lazily per runtime type. */
@@ -92,11 +100,15 @@ class SelectionList {
         if (sel.kind === Kind.FIELD) {
           const key = sel.alias?.value ?? sel.name.value;
           const existing = byKey.get(key);
+          // Fails closed: a key any of whose selections the caller may not see is written as null.
+          const denied = this.compiler.denies(parent, sel.name.value);
           if (existing) {
             existing.nodes.push(sel);
+            existing.denied ||= denied;
             continue;
           }
           const group = this.compiler.group(sel, key, parent);
+          group.denied = denied;
           byKey.set(key, group);
           groups.push(group);
           continue;
@@ -123,17 +135,22 @@ class Compiler {
   constructor(
     readonly schema: GraphQLSchema,
     readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+    private readonly guard: FieldGuard | undefined,
   ) {}
+
+  denies(parent: GraphQLCompositeType, fieldName: string): boolean {
+    return this.guard !== undefined && !this.guard(parent, fieldName);
+  }
 
   group(node: FieldNode, key: string, parent: GraphQLCompositeType): Group {
     const plain = !(key in Object.prototype);
     const name = node.name.value;
-    if (name === '__typename') return { key, plain, typename: true, shape: { kind: 'leaf', type: this.schema.getType('String') as GraphQLNamedType }, parent, nodes: [node], sub: undefined };
+    if (name === '__typename') return { key, plain, typename: true, shape: { kind: 'leaf', type: this.schema.getType('String') as GraphQLNamedType }, parent, nodes: [node], sub: undefined, denied: false };
     if (name === '__schema' || name === '__type') throw new UnsupportedOperation('introspection');
     const def = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
     if (!def) throw new UnsupportedOperation(`unknown field ${parent.name}.${name}`);
     const shape = shapeOf(def.type);
-    const group: Group = { key, plain, typename: false, shape, parent, nodes: [node], sub: undefined };
+    const group: Group = { key, plain, typename: false, shape, parent, nodes: [node], sub: undefined, denied: false };
     group.sub = this.list(group.nodes, shape);
     return group;
   }
@@ -146,11 +163,15 @@ class Compiler {
   }
 }
 
-/** Compiles the shaper of one operation; throws UnsupportedOperation for what the fast path leaves to stock. */
-export function compileShaper(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): Shaper {
+/**
+ * Compiles the shaper of one operation; throws UnsupportedOperation for what the fast path leaves to stock.
+ * With a guard, every field the caller may not see is written as null (a non-null one nulls its parent, as
+ * an error would), so data fetched for another reason never reaches the response.
+ */
+export function compileShaper(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, guard?: FieldGuard): Shaper {
   const root = schema.getRootType(operation.operation);
   if (!root) throw new UnsupportedOperation(`no ${operation.operation} root type`);
-  const compiler = new Compiler(schema, fragments);
+  const compiler = new Compiler(schema, fragments, guard);
   if (containsIntrospection(operation.selectionSet.selections, fragments, new Set())) throw new UnsupportedOperation('introspection');
   const rootList = new SelectionList(compiler, operation.selectionSet.selections, root);
   const defaults = booleanDefaults(operation);
@@ -194,6 +215,10 @@ class Run {
         const type = typeof name === 'string' ? (this.schema.getType(name) ?? group.parent) : group.parent;
         if (!isObjectType(type)) return undefined;
         value = type.name;
+      } else if (group.denied) {
+        // The unauthorized error already stands at this path; a non-null field nulls its parent.
+        if (group.shape.kind === 'nonNull') return undefined;
+        value = null;
       } else {
         path.push(key);
         value = this.value(group.shape, own ?? null, group.sub, path, group.parent);
