@@ -7,5 +7,6 @@ import { createHash } from 'node:crypto';
 export function principalKey(principal: { sub: string | undefined; claims: Readonly<Record<string, unknown>> } | undefined): string | undefined {
   if (!principal?.sub) return undefined;
   const issuer = typeof principal.claims.iss === 'string' ? principal.claims.iss : '';
-  return createHash('sha256').update(`${issuer}\u0000${principal.sub}`).digest('hex').slice(0, 32);
+  // JSON: an issuer or subject may hold any character, a separator could not keep two callers apart.
+  return createHash('sha256').update(JSON.stringify([issuer, principal.sub])).digest('hex').slice(0, 32);
 }

@@ -353,7 +353,7 @@ export class JunctionGateway {
   async authorizationKey(apiSchema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, principal: Principal | undefined): Promise<string> {
     const state = this.states.get(apiSchema);
     const outcome = state ? await this.authorization(state, document, operationName, principal) : undefined;
-    return outcome ? outcome.result.unauthorized.map((u) => u.path.join('.')).join(',') : '';
+    return outcome ? JSON.stringify(outcome.result.unauthorized.map((u) => u.path)) : '';
   }
 
   /**
@@ -387,7 +387,8 @@ export class JunctionGateway {
       scopes: principal?.scopes ?? [],
       policies: index.policies.length > 0 ? await authz.evaluatePolicies(index.policies, principal) : NO_POLICIES,
     };
-    const callerKey = `${caller.authenticated ? 1 : 0}|${caller.scopes.join(' ')}|${[...caller.policies].filter(([, ok]) => ok).map(([n]) => n).join(',')}`;
+    // JSON, not joined strings: a scope may hold any character ("read:email x" is not "read:email" and "x").
+    const callerKey = JSON.stringify([caller.authenticated, [...caller.scopes].sort(), [...caller.policies].filter(([, ok]) => ok).map(([n]) => n).sort()]);
     let byCaller = this.authorizations.get(document);
     if (!byCaller) this.authorizations.set(document, (byCaller = new Map()));
     let result = byCaller.get(`${operationName ?? ''}\u0000${callerKey}`);
