@@ -123,10 +123,12 @@ export class FetchEntries {
     supergraphSchema: GraphQLSchema,
     private readonly keys: EntityKeys,
     variables: Readonly<Record<string, unknown>>,
+    /** The digest of what else the subgraph request carries (headers, identity, claims: SubgraphRequests.vary). */
+    vary: string | undefined,
   ) {
     this.tags = fetchTagsOf(fetch, supergraphSchema).entry;
     const vars = Object.keys(variables).some((name) => name !== 'representations') ? canonicalJson({ ...variables, representations: undefined }) : '';
-    this.prefix = `${fetch.serviceName}:${operationHashOf(fetch)}${vars ? `:${sha256(vars)}` : ''}`;
+    this.prefix = `${fetch.serviceName}:${operationHashOf(fetch)}${vars ? `:${sha256(vars)}` : ''}${vary ? `:${vary}` : ''}`;
   }
 
   /** A root fetch's entry: its operation and variables. */

@@ -12,7 +12,8 @@ export interface ResponseCacheGateway {
   /** The supergraph a request's schema belongs to: a schema change never serves an old response. */
   supergraphIdOf(apiSchema: GraphQLSchema): string | undefined;
   authorizationKey(apiSchema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, principal: Principal | undefined): Promise<string>;
-  propagatedHeadersKey(apiSchema: GraphQLSchema, headers: HeaderMap, principal: Principal | undefined): string;
+  /** What the request's subgraph requests carry besides operation and variables (headers, identity, claims). */
+  subgraphRequestsKey(apiSchema: GraphQLSchema, rc: GraphQLRequestContext<{ principal?: Principal }>): Promise<string>;
   /** The invalidation tags of a request's response (by its overallCachePolicy); absent when it must not be cached. */
   responseTagsOf(policy: object): Set<string> | undefined;
 }
@@ -92,7 +93,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
     const principal = rc.contextValue.principal;
     const authorization = await gateway.authorizationKey(schema, document as DocumentNode, operationName ?? undefined, principal);
     const vary = options.varyHeaders.map((name) => `${name}=${headers.get(name) ?? ''}`).join('\n');
-    const parts = [supergraphId, rc.queryHash, operationName ?? '', canonicalJson(request.variables ?? {}), vary, gateway.propagatedHeadersKey(schema, headers, principal), authorization];
+    const parts = [supergraphId, rc.queryHash, operationName ?? '', canonicalJson(request.variables ?? {}), vary, await gateway.subgraphRequestsKey(schema, rc), authorization];
     return createHash('sha256').update(parts.join('\u0000')).digest('hex');
   };
 

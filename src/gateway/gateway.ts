@@ -11,8 +11,9 @@ import { entitiesInResult, LruMap, principalKey, UNCACHEABLE, type EntityCache, 
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import type { IdentitySigner, Principal } from '../auth';
-import { executePlan, guardedShaper, prepareOperation, type PreparedOperation, type RequestIdentity } from './execution';
+import { executePlan, guardedShaper, prepareOperation, type PreparedOperation } from './execution';
 import type { HeaderPlanner } from './headerRules';
+import { describeSubgraphRequests, type SubgraphRequests } from './subgraphRequests';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
@@ -58,6 +59,16 @@ export interface JunctionGatewayOptions {
 }
 
 type ExecutorContext = Parameters<typeof executeQueryPlan>[2];
+
+/** A request as the executor (`context`) or a plugin (`contextValue`) sees it. */
+type RequestOf = { context?: unknown; contextValue?: unknown; request: { http?: { headers: Parameters<HeaderPlanner>[0] } | undefined } };
+
+/** What the gateway reads from, and memoizes on, the GraphQL context of a request (set by the HTTP layer). */
+export interface GatewayContext {
+  principal?: Principal;
+  /** This request's subgraph-request description, for the state it was made for. */
+  subgraphRequests?: { state: SupergraphState; described: Promise<SubgraphRequests | undefined> };
+}
 type ExecutionResult = Awaited<ReturnType<typeof executeQueryPlan>>;
 interface Authorized {
   document: DocumentNode;
@@ -308,23 +319,23 @@ export class JunctionGateway {
     if (targets.length > 0) await caching.invalidations.invalidate(targets);
   }
 
-  // Per subgraph: the propagated headers, then the signed identity (cached by the signer); the claims once.
-  private async identityFor(state: SupergraphState, rc: ExecutorContext): Promise<RequestIdentity | undefined> {
-    const principal = (rc.context as { principal?: Principal } | undefined)?.principal;
+  /**
+   * What this request's subgraph requests carry (headers, identity, claims, and the digest every cache and
+   * dedup key derives from), described once per request: the response cache asks first, the executor reuses it.
+   */
+  private identityFor(state: SupergraphState, rc: RequestOf): Promise<SubgraphRequests | undefined> {
+    const context = (rc.context ?? rc.contextValue) as GatewayContext | undefined;
+    const known = context?.subgraphRequests;
+    if (known && known.state === state) return known.described;
     const identity = this.options.identity;
-    const planner = this.options.headerPlanner;
-    const signer = principal ? identity?.signer : undefined;
-    const forwardClaims = !!principal && !!identity?.forwardClaims;
-    if (!planner && !signer && !forwardClaims) return undefined;
-    const headers = new Map<string, readonly string[]>();
-    const clientHeaders = rc.request.http?.headers;
-    for (const name of state.clients.keys()) {
-      const list = planner && clientHeaders ? planner(clientHeaders, principal, name) : [];
-      if (signer && principal && identity) list.push(identity.header, await signer.tokenFor(principal, name));
-      if (list.length > 0) headers.set(name, list);
-    }
-    const extensionsJson = forwardClaims && principal ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
-    return { headers, extensionsJson };
+    const described = describeSubgraphRequests(
+      state.clients.keys(),
+      { headerPlanner: this.options.headerPlanner, signer: identity?.signer, identityHeader: identity?.header ?? '', forwardClaims: !!identity?.forwardClaims },
+      rc.request.http?.headers,
+      context?.principal,
+    );
+    if (context) context.subgraphRequests = { state, described };
+    return described;
   }
 
   /**
@@ -357,19 +368,13 @@ export class JunctionGateway {
   }
 
   /**
-   * The headers this request would propagate to each subgraph (header rules), as a key: responses depend on
-   * them, so the response cache keys on them. '' when no rule propagates anything.
+   * What a response depends on besides the operation, its variables and the caller's authorization: every
+   * subgraph request's digest (see SubgraphRequests). '' when the subgraphs are sent nothing extra.
    */
-  propagatedHeadersKey(apiSchema: GraphQLSchema, headers: Parameters<HeaderPlanner>[0], principal: Principal | undefined): string {
-    const planner = this.options.headerPlanner;
+  async subgraphRequestsKey(apiSchema: GraphQLSchema, rc: RequestOf): Promise<string> {
     const state = this.states.get(apiSchema);
-    if (!planner || !state) return '';
-    let key = '';
-    for (const name of state.clients.keys()) {
-      const list = planner(headers, principal, name);
-      if (list.length > 0) key += `${name}:${JSON.stringify(list)};`;
-    }
-    return key;
+    if (!state) return '';
+    return (await this.identityFor(state, rc))?.key ?? '';
   }
 
   // The authorization outcome, cached per document and caller class; undefined when nothing is restricted.
@@ -508,7 +513,7 @@ export class JunctionGateway {
     return result;
   }
 
-  private serviceMap(state: SupergraphState, identity: RequestIdentity | undefined, policy: ExecutorContext['overallCachePolicy'], trace?: TraceSpan): Record<string, GraphQLDataSource> {
+  private serviceMap(state: SupergraphState, identity: SubgraphRequests | undefined, policy: ExecutorContext['overallCachePolicy'], trace?: TraceSpan): Record<string, GraphQLDataSource> {
     const map: Record<string, GraphQLDataSource> = Object.create(null);
     const extensions = identity?.extensionsJson ? (JSON.parse(`{${identity.extensionsJson.slice(1)}}`) as { extensions: Record<string, unknown> }).extensions : undefined;
     for (const [name, client] of state.clients) {

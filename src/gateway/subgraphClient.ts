@@ -43,6 +43,11 @@ export interface SendOptions {
   trace?: TraceSpan | undefined;
   /** The fetch's own `subgraph.fetch` span, set by the client itself (it counts the attempts). */
   fetchSpan?: TraceSpan | undefined;
+  /**
+   * What makes two fetches the same request (operation, variables and SubgraphRequests.vary); without it, the
+   * body and every header are compared.
+   */
+  key?: string | undefined;
 }
 
 const NOT_IDEMPOTENT: SendOptions = { idempotent: false };
@@ -117,13 +122,13 @@ export class SubgraphClient {
 
   /**
    * Sends an already serialized GraphQL request body (the executor builds it without re-escaping the
-   * operation text each time). An idempotent fetch identical to one in flight (same body, so same operation,
-   * variables and forwarded claims, and same headers, so same identity) shares its exchange; each caller
+   * operation text each time). An idempotent fetch identical to one in flight (same `key`: operation,
+   * variables, and the digest of headers, identity and forwarded claims) shares its exchange; each caller
    * parses its own copy of the answer, so no object is shared between requests.
    */
   async send(body: string, headers?: readonly string[], options: SendOptions = NOT_IDEMPOTENT): Promise<SubgraphResponse> {
     if (!options.idempotent || !this.options.dedup) return this.toResponse(await this.exchange(body, headers, options));
-    const key = headers ? `${body}\u0000${headers.join('\u0000')}` : body;
+    const key = options.key ?? (headers ? `${body}\u0000${headers.join('\u0000')}` : body);
     let shared = this.inflight.get(key);
     if (shared) {
       this.stats.deduplicated++;

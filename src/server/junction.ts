@@ -178,7 +178,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
             gateway: {
               supergraphIdOf: (schema) => gateway.stateFor(schema)?.id,
               authorizationKey: (...args) => gateway.authorizationKey(...args),
-              propagatedHeadersKey: (...args) => gateway.propagatedHeadersKey(...args),
+              subgraphRequestsKey: (schema, rc) => gateway.subgraphRequestsKey(schema, rc),
               responseTagsOf: (policy) => responseTagsOf.get(policy),
             },
             maxTtlSec: config.cache.response.maxTtlSec,

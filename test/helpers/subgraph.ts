@@ -22,6 +22,8 @@ export interface TestSubgraph {
 export interface TestSubgraphOptions {
   /** Extra response headers, from the parsed request body and its headers (e.g. cache tags). */
   responseHeaders?: (body: unknown, headers: Record<string, string | string[] | undefined>) => Record<string, string>;
+  /** More of the resolvers' context, from the parsed request body (e.g. the forwarded claims in `extensions`). */
+  context?: (body: unknown) => Record<string, unknown>;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function startTestSubgraph(name: string, sdl: string, resolvers: Gr
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'POST', headers, search: '', body },
-      context: async () => ({ headers: req.headers }),
+      context: async () => ({ ...options.context?.(body), headers: req.headers }),
     });
     res.statusCode = result.status ?? 200;
     for (const [k, v] of result.headers) res.setHeader(k, v);

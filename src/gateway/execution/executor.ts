@@ -4,6 +4,7 @@ import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, pars
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
 import type { TraceSpan } from '../../observability/tracing';
+import type { SubgraphRequests } from '../subgraphRequests';
 import { mergeInto } from './merge';
 
 type Path = Array<string | number>;
@@ -17,8 +18,8 @@ export interface ExecutionInput {
   variableDefaults: Readonly<Record<string, unknown>>;
   clients: ReadonlyMap<string, SubgraphClient>;
   supergraphSchema: GraphQLSchema;
-  /** Identity for the subgraphs: extra headers per subgraph, and a serialized `"extensions":{…}` member. */
-  identity?: RequestIdentity;
+  /** What the subgraph requests carry besides operation and variables (headers, claims, and their digest). */
+  identity?: SubgraphRequests | undefined;
   /** Cache policy and caches for this request. */
   cache?: ExecutionCache;
   /** When this request's subgraph work must end (ms since the epoch; `traffic.requestTimeoutMs`). */
@@ -42,12 +43,6 @@ interface Received {
   hint: CacheHint;
   /** The answer carried errors: nothing of it is cached. */
   failed: boolean;
-}
-
-export interface RequestIdentity {
-  headers: ReadonlyMap<string, readonly string[]>;
-  /** `,"extensions":{"jwt":{"payload":…}}`, appended to every request body; empty when not forwarded. */
-  extensionsJson: string;
 }
 
 /**
@@ -123,7 +118,7 @@ class PlanRun {
 
     if (!fetch.requires) {
       let received: Data | undefined | null;
-      const entries = capSec > 0 && caching ? new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables) : undefined;
+      const entries = capSec > 0 && caching ? new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName)) : undefined;
       const entry = entries?.root();
       const hit = entry && caching ? (await caching.cache.lookup([entry], caching.principal))[0] : undefined;
       if (hit) {
@@ -169,7 +164,7 @@ class PlanRun {
     let missing = representations.map((_, i) => i);
     let entryOf: Array<ReturnType<FetchEntries['entity']>> = [];
     if (capSec > 0 && caching) {
-      const entries = new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables);
+      const entries = new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName));
       entryOf = representations.map((r) => entries.entity(r));
       const hits = await caching.cache.lookup(entryOf, caching.principal);
       missing = [];
@@ -220,8 +215,11 @@ class PlanRun {
 
   private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[][] | undefined): Promise<Received> {
     const identity = this.input.identity;
-    const body = `${requestHead(fetch)}${JSON.stringify(variables)}${identity?.extensionsJson ?? ''}}`;
-    const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline, trace: this.input.trace };
+    const request = `${requestHead(fetch)}${JSON.stringify(variables)}`;
+    const body = identity?.extensionsJson ? `${request}${identity.extensionsJson}}` : `${request}}`;
+    // Shared in flight only with fetches that carry the same (SubgraphRequests.vary), never by raw headers.
+    const vary = identity?.vary.get(fetch.serviceName);
+    const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline, trace: this.input.trace, key: vary ? `${request}\u0000${vary}` : request };
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);
