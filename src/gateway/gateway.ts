@@ -4,7 +4,7 @@ import { executeQueryPlan } from '@apollo/gateway/dist/executeQueryPlan';
 import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, parse, validate, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, parse, validate, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { QueryPlan } from '@apollo/query-planner';
 import { authorizeOperation, type AuthorizationResult, type Caller } from '../authz';
 import { entitiesInResult, LruMap, principalKey, UNCACHEABLE, type EntityCache, type Invalidations, type Store } from '../cache';
@@ -225,6 +225,13 @@ export class JunctionGateway {
     const state = this.states.get(rc.schema) ?? (this.state as SupergraphState);
     if (rc.operation.operation === 'subscription') {
       return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
+    }
+    // Variables are coerced against the client's operation before anything is planned or fetched (as stock
+    // @apollo/gateway does): a wrongly typed or missing one is the client's error, never a subgraph's.
+    const definitions = rc.operation.variableDefinitions;
+    if (definitions && definitions.length > 0) {
+      const coerced = getVariableValues(state.schema, definitions, rc.request.variables ?? {}, { maxErrors: 10 });
+      if (coerced.errors) return { errors: coerced.errors.map((e) => junctionError('BAD_USER_INPUT', e.message)) };
     }
     if (rc.source !== undefined && this.recent.get(rc.queryHash) === undefined) this.recent.set(rc.queryHash, { body: rc.source, name: rc.operationName ?? undefined });
     const planRequest = this.options.exposeQueryPlan ? requestedPlan(rc.request.http?.headers) : undefined;
