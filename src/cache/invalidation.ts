@@ -43,16 +43,60 @@ export function entityKeyId(key: unknown): string {
   return canonicalJson(key);
 }
 
-/** JSON with object members in sorted order (arrays keep theirs). */
+/**
+ * JSON with object members in sorted order (arrays keep theirs). Stack exhaustion: it serializes request
+ * variables and subgraph data, so it walks with an explicit stack, never recursion; whatever the nesting, it
+ * cannot overflow (a cycle, impossible in parsed JSON, throws like JSON.stringify does).
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const members = Object.keys(value)
-    .sort()
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${members.join(',')}}`;
+  let out = '';
+  // Values still to write, and the text between them (separators, member names, closing brackets).
+  const work: unknown[] = [value];
+  const open = new Set<object>();
+  while (work.length > 0) {
+    const item = work.pop();
+    if (item instanceof Text) {
+      out += item.text;
+      if (item.closes) open.delete(item.closes);
+    } else if (item === null || typeof item !== 'object') {
+      out += JSON.stringify(item) ?? 'null';
+    } else {
+      if (open.has(item)) throw new TypeError('canonicalJson: circular structure');
+      open.add(item);
+      if (Array.isArray(item)) {
+        out += '[';
+        work.push(new Text(']', item));
+        for (let i = item.length - 1; i >= 0; i--) {
+          work.push(item[i]);
+          if (i > 0) work.push(COMMA);
+        }
+      } else {
+        const record = item as Record<string, unknown>;
+        const keys = Object.keys(record)
+          .sort()
+          .filter((k) => record[k] !== undefined);
+        out += '{';
+        work.push(new Text('}', item));
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i] as string;
+          work.push(record[key], new Text(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`));
+        }
+      }
+    }
+  }
+  return out;
 }
+
+/** Literal text in canonicalJson's work stack (never confused with a value: parsed JSON holds no class instances). */
+class Text {
+  constructor(
+    readonly text: string,
+    /** The list or object this text closes. */
+    readonly closes?: object,
+  ) {}
+}
+const COMMA = new Text(',');
 
 /** Invalidation markers: `tag → the time it was last invalidated` (ms since the epoch). */
 export class Invalidations {

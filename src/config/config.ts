@@ -12,7 +12,7 @@ export interface JunctionConfig {
   readonly production: boolean;
   readonly server: Omit<RawConfig['server'], 'workers'> & { workers: number };
   readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
-  readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number } };
+  readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number }; variables: { maxDepth: number; maxValues: number } };
   readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
   readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>>; shared: boolean };
   readonly subgraphs: {
@@ -216,7 +216,7 @@ function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
     const value = raw[name];
     resolved[name] = typeof value === 'number' ? { max: value, mode: raw.mode } : { max: value.max, mode: value.mode ?? raw.mode };
   }
-  return { ...(resolved as LimitsConfig), batching: raw.batching };
+  return { ...(resolved as LimitsConfig), batching: raw.batching, variables: raw.variables };
 }
 
 /** The folder holding Junction's package.json, whether running from src/ (tests) or dist/src/ (built). */

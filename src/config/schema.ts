@@ -113,6 +113,12 @@ export const configSchema = z
         keepAliveTimeoutMs: z.number().int().positive().default(5_000),
         /** Largest request head (request line + headers); beyond it: 431. */
         maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+        /** Header floods (many small headers, each one parsed, copied and walked): more request headers than this
+         * → 431 REQUEST_HEADER_FIELDS_TOO_LARGE. Apollo Router's default. */
+        maxHeaders: z.number().int().min(1).max(1000).default(100),
+        /** Slow bodies (a byte now and then holds a socket until requestTimeoutMs): no byte of the body for this
+         * long → 408 REQUEST_TIMEOUT and the connection is closed. */
+        bodyIdleTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
         /** HTTPS: PEM certificate (chain) and key files. */
         tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
         /** Worker processes sharing the port (node:cluster); `auto` = one per core. */
@@ -156,6 +162,20 @@ export const configSchema = z
         maxDirectives: limit(LIMIT_DEFAULTS.maxDirectives),
         maxSelections: limit(LIMIT_DEFAULTS.maxSelections),
         maxIntrospectionDepth: limit(LIMIT_DEFAULTS.maxIntrospectionDepth),
+        /**
+         * Stack exhaustion and CPU amplification through variables: checked on the parsed body before any other
+         * work, always enforced (`mode` does not apply). A nesting of 64 is far beyond real input types and far
+         * below what any recursive walk downstream (coercion, serialization to subgraphs) can take.
+         */
+        variables: z
+          .object({
+            /** Deepest nesting of lists and objects in a variable's value (`[[1]]` is 2) → 400 VARIABLES_TOO_DEEP. */
+            maxDepth: z.number().int().min(1).max(1000).default(64),
+            /** Most values in all variables (each scalar, list and object counts one) → 400 VARIABLES_TOO_LARGE. */
+            maxValues: z.number().int().positive().default(10_000),
+          })
+          .strict()
+          .default({}),
         batching: z
           .object({
             /** Array bodies (several operations in one request); each operation is checked on its own. */

@@ -6,6 +6,11 @@ export const ERROR_CODES = {
   // Transport and request shape.
   BAD_REQUEST: { status: 400, description: 'The HTTP request is not a valid GraphQL request (or admin API request).' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The request body is larger than server.maxBodyBytes (64 KiB on the admin API).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'A JSON body with a charset other than UTF-8 (GraphQL over HTTP bodies are UTF-8).' },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: { status: 431, description: 'More request headers than server.maxHeaders (a request head over server.maxHeaderBytes gets Node\'s bare 431).' },
+  REQUEST_TIMEOUT: { status: 408, description: 'No byte of the request body arrived for server.bodyIdleTimeoutMs; the connection is closed.' },
+  VARIABLES_TOO_DEEP: { status: 400, description: 'Variables nest lists and objects deeper than limits.variables.maxDepth.' },
+  VARIABLES_TOO_LARGE: { status: 400, description: 'Variables hold more values (each scalar, list and object counts one) than limits.variables.maxValues.' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'Wrong HTTP method (mutations and the admin API are POST only).' },
   NOT_FOUND: { status: 404, description: 'No route at this path.' },
   GRAPHQL_PARSE_FAILED: { status: 400, description: 'The operation is not valid GraphQL syntax.' },

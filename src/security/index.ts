@@ -5,3 +5,4 @@ export { lexicalScan } from './limits/lexicalScan';
 export { explainLimits, explainCost, formatLimitStatuses, type Problem, type Verdict, type LimitsExplanation } from './explain';
 export { costPlugin, type CostPluginOptions } from './costPlugin';
 export { costIndexOf, estimateCost, actualCost, type CostIndex, type CostEstimate } from './cost';
+export { checkVariables, type VariableBounds, type VariablesRefusal } from './limits/variableBounds';

@@ -8,7 +8,7 @@ import type { RequestAuthenticator } from './authentication';
 import { sendJson } from './graphqlRoute';
 import { parseInvalidationRequest } from './invalidationRequest';
 import { parseCheckRequest, parsePublishRequest, parseRollbackRequest, parseAuthorRequest } from './registryRequests';
-import { BodyTooLarge, readBody } from './readBody';
+import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody, type BodyLimits } from './readBody';
 
 
 
@@ -51,6 +51,8 @@ export function adminApi(
   admin: AdminOptions,
   authenticator: RequestAuthenticator | undefined,
   logger: Logger,
+  /** `server.bodyIdleTimeoutMs`: a body that stops arriving is answered 408. */
+  bodyIdleTimeoutMs: number,
 ): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> {
   // Timing attack: comparing digests (equal length, constant time) leaks neither the secret nor its length.
   const tokenDigest = admin.token === undefined ? undefined : sha256(admin.token);
@@ -159,9 +161,9 @@ export function adminApi(
     }
     let body: unknown;
     if (route.method !== 'GET') {
-      const read = await readJson(req, route.maxBodyBytes, route.method === 'DELETE');
+      const read = await readJson(req, { maxBytes: route.maxBodyBytes, idleTimeoutMs: bodyIdleTimeoutMs }, route.method === 'DELETE');
       if (!read.ok) {
-        sendJson(res, read.status, errorBody(read.code, read.message), read.status === 413);
+        sendJson(res, read.status, errorBody(read.code, read.message), read.status === 413 || read.status === 408);
         return true;
       }
       body = read.body;
@@ -189,13 +191,14 @@ function refusal(status: number, code: ErrorCode, message: string): { status: nu
  * as a "simple" content type; requiring application/json makes a browser ask first (CORS preflight), which
  * Junction never grants. An empty body is allowed where it is optional (DELETE).
  */
-async function readJson(req: IncomingMessage, maxBytes: number, optional: boolean): Promise<{ ok: true; body: unknown } | { ok: false; status: number; code: ErrorCode; message: string }> {
+async function readJson(req: IncomingMessage, limits: BodyLimits, optional: boolean): Promise<{ ok: true; body: unknown } | { ok: false; status: number; code: ErrorCode; message: string }> {
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   let text: string;
   try {
-    text = await readBody(req, maxBytes);
+    text = await readBody(req, limits);
   } catch (err) {
-    if (err instanceof BodyTooLarge) return { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${maxBytes} bytes.` };
+    if (err instanceof BodyTooLarge) return { ok: false, status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request body is larger than ${limits.maxBytes} bytes.` };
+    if (err instanceof BodyIdle) return { ok: false, status: 408, code: 'REQUEST_TIMEOUT', message: bodyIdleMessage(limits.idleTimeoutMs) };
     throw err;
   }
   if (optional && text.trim() === '') return { ok: true, body: {} };

@@ -7,9 +7,9 @@ import { ERROR_CODES, errorBody, type ErrorCode } from '../errors';
 import { requestFactsOf, tracer, type Logger, type Metrics, type TraceSpan } from '../observability';
 import type { OperationParams, PersistedOperations, RequestFacts, Resolution } from '../operations';
 import { rateLimitHeaders, type Quota, type RateLimitDecision, type RateLimiter } from '../traffic';
-import { BodyTooLarge, readBody } from './readBody';
-
-const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
+import type { VariableBounds } from '../security';
+import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
+import { jsonContentType, unsupportedCharset, variablesRefusal } from './requestChecks';
 
 /**
  * Hands one HTTP request on /graphql to Apollo Server's request pipeline and writes its answer. With tracing on
@@ -38,6 +38,10 @@ async function serveGraphQL(
   res: ServerResponse,
   options: {
     maxBodyBytes: number;
+    /** No byte of the body for this long → 408 (server.bodyIdleTimeoutMs). */
+    bodyIdleTimeoutMs: number;
+    /** limits.variables, checked on the parsed request before any other work. */
+    variables: VariableBounds;
     logger: Logger;
     batching: { enabled: boolean; maxSize: number };
     preflight: Preflight;
@@ -62,16 +66,25 @@ async function serveGraphQL(
   if (method === 'POST') {
     let text: string;
     try {
-      text = await readBody(req, options.maxBodyBytes);
+      text = await readBody(req, { maxBytes: options.maxBodyBytes, idleTimeoutMs: options.bodyIdleTimeoutMs });
     } catch (err) {
       if (err instanceof BodyTooLarge) {
         count(413, 'PAYLOAD_TOO_LARGE');
         return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body is larger than ${options.maxBodyBytes} bytes.`), true);
       }
+      if (err instanceof BodyIdle) {
+        count(408, 'REQUEST_TIMEOUT');
+        return sendJson(res, 408, errorBody('REQUEST_TIMEOUT', bodyIdleMessage(options.bodyIdleTimeoutMs)), true);
+      }
       throw err;
     }
-    const contentType = (headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (JSON_TYPES.includes(contentType)) {
+    const jsonType = jsonContentType(headers.get('content-type'));
+    if (jsonType) {
+      const charset = unsupportedCharset(jsonType);
+      if (charset !== undefined) {
+        count(415, 'UNSUPPORTED_MEDIA_TYPE');
+        return sendJson(res, 415, errorBody('UNSUPPORTED_MEDIA_TYPE', `Unsupported charset "${charset}": GraphQL requests are UTF-8 JSON.`));
+      }
       try {
         body = text.length > 0 ? JSON.parse(text) : undefined;
       } catch {
@@ -93,6 +106,15 @@ async function serveGraphQL(
       // Other content types reach Apollo Server as text: its CSRF rule and content-type checks answer them.
       body = text;
     }
+  }
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  let search = q >= 0 ? url.slice(q) : '';
+  // Variables are bounded before any other work reads them (see security/limits/variableBounds.ts).
+  const tooBig = variablesRefusal(method, body, search, options.variables);
+  if (tooBig) {
+    count(400, tooBig.code);
+    return sendJson(res, 400, errorBody(tooBig.code, tooBig.message));
   }
   // Identity first: a bad token is refused (401) before any GraphQL work, and nothing reaches a subgraph.
   let principal: Principal | undefined;
@@ -120,9 +142,6 @@ async function serveGraphQL(
     requestQuota = decision.quota;
     for (const [name, value] of rateLimitHeaders(decision)) res.setHeader(name, value);
   }
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  let search = q >= 0 ? url.slice(q) : '';
   // Operation resolution: APQ hashes and manifest ids become query text; the safelist mode is applied.
   // Hashes to register once Apollo Server has accepted their query (see PersistedOperations.plugin).
   const apqRegister: string[] = [];

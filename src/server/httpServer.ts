@@ -9,6 +9,8 @@ import { beginRequest, type Logger, type Metrics } from '../observability';
 import type { Store } from '../cache';
 import type { PersistedOperations } from '../operations';
 import type { RateLimiter } from '../traffic';
+import type { VariableBounds } from '../security';
+import { BodyAborted } from './readBody';
 import { handleGraphQL, sendJson } from './graphqlRoute';
 import { adminApi, type AdminOptions } from './adminRoute';
 
@@ -19,6 +21,12 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs: number;
   /** Largest request head (Node answers 431 beyond it). */
   maxHeaderBytes: number;
+  /** Most request headers (431 REQUEST_HEADER_FIELDS_TOO_LARGE beyond). */
+  maxHeaders: number;
+  /** No byte of a request body for this long → 408 REQUEST_TIMEOUT. */
+  bodyIdleTimeoutMs: number;
+  /** limits.variables. */
+  variables: VariableBounds;
   /** HTTPS from PEM files; plain HTTP without. */
   tls?: { certFile: string; keyFile: string } | undefined;
   batching: { enabled: boolean; maxSize: number };
@@ -60,13 +68,19 @@ export interface HttpServer {
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let inFlight = 0;
-  const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger) : undefined;
+  const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger, options.bodyIdleTimeoutMs) : undefined;
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inFlight++;
     res.once('close', () => inFlight--);
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/health' && path !== '/ready' && path !== options.metricsRoute?.path) beginRequest(req, res, options.logger, options.accessLog);
+      // Header floods: many small headers fit in maxHeaderBytes yet each is parsed, copied and walked. Node's
+      // own maxHeadersCount drops the extra ones silently; here they are refused, on every path.
+      if (req.rawHeaders.length / 2 > options.maxHeaders) {
+        if (path === '/graphql') options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status: 431, clientName: undefined, seconds: 0, codes: ['REQUEST_HEADER_FIELDS_TOO_LARGE'] });
+        return sendJson(res, 431, errorBody('REQUEST_HEADER_FIELDS_TOO_LARGE', `More than ${options.maxHeaders} request headers (server.maxHeaders).`), true);
+      }
       if (path === '/graphql') {
         const apollo = options.apollo();
         if (!apollo) {
@@ -92,6 +106,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       if (admin && (await admin(req, res, path as string))) return;
       return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));
     } catch (err) {
+      // The client left mid-body: nobody to answer, nothing went wrong here.
+      if (err instanceof BodyAborted) {
+        options.logger.debug({ path: (req.url ?? '/').split('?')[0] }, 'the client closed the connection before the whole request body arrived');
+        return void res.destroy();
+      }
       options.logger.error({ err }, 'unhandled error while answering an HTTP request');
       if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
       else res.destroy();
@@ -107,5 +126,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = Math.min(options.requestTimeoutMs, options.headersTimeoutMs);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  // One header over the bound is enough to refuse; Node need not keep the rest of a flood.
+  server.maxHeadersCount = options.maxHeaders + 1;
   return { server, inFlight: () => inFlight };
 }

@@ -16,8 +16,11 @@ describe('loadConfig', () => {
       headersTimeoutMs: 20000,
       keepAliveTimeoutMs: 5000,
       maxHeaderBytes: 16384,
+      maxHeaders: 100,
+      bodyIdleTimeoutMs: 10000,
       workers: 1,
     });
+    expect(result.value.limits.variables).toEqual({ maxDepth: 64, maxValues: 10000 });
     expect(result.value.queryPlan.expose).toBe(true);
     expect(result.value.graphql).toEqual({ landingPage: true, introspection: true, suggestions: false });
     expect(Object.isFrozen(result.value.server)).toBe(true);
