@@ -424,6 +424,12 @@ export const configSchema = z
         historyLimit: z.number().int().min(2).max(1000).default(50),
         /** How often replicas poll for a change they may have missed (pub/sub tells them at once). */
         pollIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+        /**
+         * SSRF: the gateway fetches whatever URL a publisher registers (cloud metadata at 169.254.169.254, admin
+         * ports). When set, a published URL must match one of these regular expressions as a whole (against the
+         * WHATWG-normalized URL), else 400 SUBGRAPH_URL_NOT_ALLOWED. Empty: any http(s) URL.
+         */
+        allowedUrls: z.array(regex).default([]),
       })
       .strict()
       .default({}),

@@ -233,6 +233,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     registry = new Registry({
       storage: createRegistryStorage(config, logger),
       historyLimit: config.registry.historyLimit,
+      allowedUrls: config.registry.allowedUrls,
       compose: composeSubgraphs,
       apiSchemaOf: (sdl) => (gateway.current?.supergraphSdl === sdl ? gateway.current.schema : apiSchemaOf(sdl)),
       activate: (version) => activate(version.supergraphSdl, `registry version ${version.version}`),
