@@ -216,7 +216,9 @@ describe('the admin API when it is not configured', () => {
       await store.close();
     }
   });
+});
 
+describe('admin credentials', () => {
   it('takes admin credentials only from the Authorization header, never from the auth cookie (CSRF)', async () => {
     const store = new MemoryStore({ maxBytes: 1 << 20 });
     const front = await startFront(new Invalidations(store, 60_000), `auth:\n  cookie: session\nadmin:\n  token:\n    value: ${ADMIN_TOKEN}\n`);
@@ -234,4 +236,3 @@ describe('the admin API when it is not configured', () => {
     }
   });
 });
-
