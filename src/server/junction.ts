@@ -227,6 +227,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     : metricsServer && listener
       ? `http://${urlHost(listener.host)}:${(metricsServer.address() as AddressInfo).port}${config.metrics.path}`
       : `${config.server.tls ? 'https' : 'http'}://${host}:${port}${config.metrics.path}`;
+  if (metricsServer) logger.info({ metricsUrl }, 'metrics served on a listener of their own');
 
   let watcher: SupergraphWatcher | undefined;
   if (config.registry.enabled) {
