@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
+import type { SubgraphErrorRule } from '../errors';
 import { LIMITS, type Limit, type LimitName, type LimitsConfig } from '../security';
-import { configSchema, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
+import { configSchema, METRICS_LISTENER_DEFAULTS, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
 import { parseYamlWith, type Validated } from './yamlDocument';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -23,6 +24,8 @@ export interface JunctionConfig {
   readonly rateLimit: RawConfig['rateLimit'];
   readonly execution: { executor: 'junction' | 'apollo' };
   readonly headers: RawConfig['headers'];
+  /** What of a subgraph's errors reaches clients: `all`, and per subgraph name (each key resolved over `all`). */
+  readonly subgraphErrors: { all: SubgraphErrorRule; byName: Readonly<Record<string, SubgraphErrorRule>> };
   readonly authorization: RawConfig['authorization'];
   readonly identity: {
     forwardClaims: boolean;
@@ -50,7 +53,13 @@ export interface JunctionConfig {
   readonly logging: { level: string; accessLog: boolean };
   /** OpenTelemetry tracing; `endpoint` undefined = the OTLP exporter's default (http://localhost:4318/v1/traces). */
   readonly tracing: { enabled: boolean; serviceName: string; endpoint: string | undefined };
-  readonly metrics: { enabled: boolean; path: string; port: number | undefined; token: string | undefined };
+  readonly metrics: {
+    enabled: boolean;
+    path: string;
+    token: string | undefined;
+    /** The metrics' own listener; undefined: they are served on the GraphQL port. */
+    listener: { host: string; port: number } | undefined;
+  };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
 }
@@ -69,7 +78,13 @@ export interface ConfigInput {
   /** Path of gateway.yaml, if any. */
   file?: string | undefined;
   /** Command-line overrides (they win over env and file). */
-  overrides?: { port?: number | undefined; host?: string | undefined; workers?: number | undefined };
+  overrides?: {
+    port?: number | undefined;
+    host?: string | undefined;
+    workers?: number | undefined;
+    /** The port of the metrics' own listener when they have one (tests use 0). */
+    metricsPort?: number | undefined;
+  };
   /** Defaults to process.env; tests pass their own. */
   env?: Environment;
 }
@@ -150,6 +165,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     rateLimit: raw.rateLimit,
     execution: raw.execution,
     headers: raw.headers,
+    subgraphErrors: resolveSubgraphErrors(raw.subgraphErrors, production),
     authorization: raw.authorization,
     identity: {
       forwardClaims: raw.identity.forwardClaims,
@@ -175,7 +191,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     registry: { ...raw.registry, backend: registryBackend },
     logging: { level, accessLog: raw.logging.accessLog },
     tracing,
-    metrics: { enabled: raw.metrics.enabled, path: raw.metrics.path, port: raw.metrics.port, token: metricsToken },
+    metrics: resolveMetrics(raw.metrics, metricsToken, production, input.overrides?.metricsPort),
     env,
   };
   return { ok: true, value: deepFreeze(config) };
@@ -193,6 +209,29 @@ function resolveTracing(raw: RawConfig['tracing'], env: Environment, problems: s
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) problems.push(`OTLP traces endpoint "${endpoint}" is not an http(s) URL`);
   const fromEnv = env.OTEL_SDK_DISABLED !== 'true' && !exporters.includes('none') && (exporters.includes('otlp') || endpoint !== undefined);
   return { enabled: raw.enabled ?? fromEnv, serviceName: env.OTEL_SERVICE_NAME || raw.serviceName || 'junction', endpoint };
+}
+
+/**
+ * Reconnaissance: metrics name operations, clients and subgraphs. In production without a token they move to
+ * a listener of their own on 127.0.0.1 (as Apollo Router's Prometheus endpoint), so they are not public by
+ * default; a configured port or host also gives them their own listener.
+ */
+function resolveMetrics(raw: RawConfig['metrics'], token: string | undefined, production: boolean, portOverride: number | undefined): JunctionConfig['metrics'] {
+  const own = raw.enabled && (raw.port !== undefined || raw.host !== undefined || (production && token === undefined));
+  const listener = own ? { host: raw.host ?? METRICS_LISTENER_DEFAULTS.host, port: portOverride ?? raw.port ?? METRICS_LISTENER_DEFAULTS.port } : undefined;
+  return { enabled: raw.enabled, path: raw.path, token, listener };
+}
+
+/** Subgraph errors are redacted in production unless configured otherwise; a subgraph's entry overrides keys of `all`. */
+function resolveSubgraphErrors(raw: RawConfig['subgraphErrors'], production: boolean): JunctionConfig['subgraphErrors'] {
+  const all: SubgraphErrorRule = { redact: raw.all.redact ?? production, allowExtensions: raw.all.allowExtensions, passCodes: raw.all.passCodes };
+  const byName = Object.fromEntries(
+    Object.entries(raw.subgraphs).map(([name, over]) => [
+      name,
+      { redact: over.redact ?? all.redact, allowExtensions: over.allowExtensions ?? all.allowExtensions, passCodes: over.passCodes ?? all.passCodes },
+    ]),
+  );
+  return { all, byName };
 }
 
 /** A `{ value | valueFromEnv }` secret's value; an unset or too short variable is a listed problem. */

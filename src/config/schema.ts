@@ -86,6 +86,28 @@ const headerRule = z.union([
   z.object({ remove: z.object({ named: headerName.optional(), matching: regex.optional() }).strict().refine((r) => !!r.named !== !!r.matching, 'remove needs exactly one of named, matching') }).strict(),
 ]);
 
+/**
+ * Subgraph error codes whose messages are written for the client (its input, its credentials, its rights):
+ * kept when messages are redacted. The rest (DB_DOWN, INTERNAL_SERVER_ERROR, DOWNSTREAM_SERVICE_ERROR, …)
+ * describe the subgraph's internals. Persisted-query and GraphQL validation codes are not here: Junction
+ * sends subgraphs full, planned documents, so such an error from a subgraph is a gateway/subgraph mismatch.
+ */
+export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
+
+const extensionKey = z.string().min(1).max(100);
+/** How one subgraph's errors reach clients (`subgraphErrors.all`, or a subgraph's own entry over it). */
+const subgraphErrorRule = {
+  /** Messages become "Subgraph errors redacted" (except `passCodes`); extensions keep only `code`, `serviceName` and `allowExtensions`. Default: on in production. */
+  redact: z.boolean().optional(),
+  /** Extension keys kept when redacting, besides `code` and `serviceName` (always kept). */
+  allowExtensions: z.array(extensionKey),
+  /** Codes whose message is kept when redacting (their extensions are still filtered). */
+  passCodes: z.array(z.string().min(1)),
+};
+
+/** The metrics' own listener (Apollo Router's Prometheus default): reachable from the host only. */
+export const METRICS_LISTENER_DEFAULTS = { host: '127.0.0.1', port: 9090 } as const;
+
 export const SUBGRAPH_DEFAULTS = {
   timeoutMs: 30_000,
   maxResponseBytes: 32 * 1024 * 1024,
@@ -222,6 +244,20 @@ export const configSchema = z
         secrets: z.array(z.object({ secret: z.string().min(32, 'HMAC secrets must be at least 32 characters') }).strict()).default([]),
         /** Accept tokens from `junction token` (the development key in .junction/). Never honoured in production. */
         devKey: z.boolean().optional(),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Information disclosure: a subgraph's error message and extensions (connection strings, hosts, stack
+     * dumps) reach clients. `all` applies to every subgraph; a subgraph's own entry overrides single keys.
+     */
+    subgraphErrors: z
+      .object({
+        all: z
+          .object({ ...subgraphErrorRule, allowExtensions: subgraphErrorRule.allowExtensions.default([]), passCodes: subgraphErrorRule.passCodes.default([...CLIENT_ERROR_CODES]) })
+          .strict()
+          .default({}),
+        subgraphs: z.record(z.object({ ...subgraphErrorRule, allowExtensions: subgraphErrorRule.allowExtensions.optional(), passCodes: subgraphErrorRule.passCodes.optional() }).strict()).default({}),
       })
       .strict()
       .default({}),
@@ -408,6 +444,12 @@ export const configSchema = z
         historyLimit: z.number().int().min(2).max(1000).default(50),
         /** How often replicas poll for a change they may have missed (pub/sub tells them at once). */
         pollIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+        /**
+         * SSRF: the gateway fetches whatever URL a publisher registers (cloud metadata at 169.254.169.254, admin
+         * ports). When set, a published URL must match one of these regular expressions as a whole (against the
+         * WHATWG-normalized URL), else 400 SUBGRAPH_URL_NOT_ALLOWED. Empty: any http(s) URL.
+         */
+        allowedUrls: z.array(regex).default([]),
       })
       .strict()
       .default({}),
@@ -466,8 +508,12 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(true),
         path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path such as /metrics').default('/metrics'),
-        /** Serve the metrics on this port (on server.host) instead of the GraphQL port. */
+        /**
+         * Serve the metrics on a listener of their own, on this port (default 9090) and host (default
+         * 127.0.0.1), instead of the GraphQL port. Default: in production without a token, 127.0.0.1:9090.
+         */
         port: z.number().int().min(0).max(65535).optional(),
+        host: z.string().min(1).optional(),
         /** Scrapers must send `Authorization: Bearer <token>` (at least 16 characters). */
         token: z
           .object(secretFields(16))

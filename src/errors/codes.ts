@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   DOWNSTREAM_SERVICE_ERROR: { status: 200, description: 'A subgraph returned an error for its part of the plan.' },
   // Subgraph registry (admin API).
   COMPOSITION_FAILED: { status: 400, description: 'A publish, delete or rollback whose subgraphs do not compose (extensions.composition lists the errors); nothing changed.' },
+  SUBGRAPH_URL_NOT_ALLOWED: { status: 400, description: 'A published subgraph URL matches none of registry.allowedUrls; nothing changed.' },
   SUBGRAPH_NOT_FOUND: { status: 404, description: 'No subgraph of that name is registered.' },
   VERSION_NOT_FOUND: { status: 404, description: 'No supergraph version of that number is in the registry history.' },
   REGISTRY_CONFLICT: { status: 409, description: 'Concurrent registry changes kept winning the compare-and-set; retry.' },

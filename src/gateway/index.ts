@@ -3,4 +3,4 @@ export { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver, type
 export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
 export { apiSchemaOf, type SupergraphState } from './supergraphState';
 export { offlineSupergraph, resolveOperation, planOperation, type OfflineSupergraph, type OfflinePlan, type OfflineFailure, type ResolvedOperation } from './offlinePlan';
-export { compileHeaderRules, type HeaderRule, type HeaderRulesConfig, type HeaderPlanner } from './headerRules';
+export { compileHeaderRules, type HeaderRule, type HeaderRulesConfig, type HeaderPlanner, type HeaderGuards } from './headerRules';

@@ -9,7 +9,7 @@ import type { RegistryDocument, RegistryStorage, SubgraphVersion, SupergraphVers
 /** Why a registry operation was refused; `status` is the HTTP status the admin API answers with. */
 export class RegistryError extends Error {
   constructor(
-    readonly code: 'COMPOSITION_FAILED' | 'SUBGRAPH_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'REGISTRY_CONFLICT' | 'REGISTRY_UNAVAILABLE',
+    readonly code: 'COMPOSITION_FAILED' | 'SUBGRAPH_URL_NOT_ALLOWED' | 'SUBGRAPH_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'REGISTRY_CONFLICT' | 'REGISTRY_UNAVAILABLE',
     message: string,
     readonly composition: CompositionIssue[] = [],
   ) {
@@ -32,6 +32,8 @@ export interface RegistryOptions {
   activate(version: SupergraphVersion): Promise<void>;
   /** Operations whose breakage a check reports: the manifests' and recently served ones. */
   knownOperations(): KnownOperation[];
+  /** `registry.allowedUrls`: a published URL must match one of them as a whole; empty = any URL. */
+  allowedUrls?: readonly string[];
   logger: Logger;
 }
 
@@ -67,7 +69,11 @@ export class Registry {
   private syncing: Promise<void> | undefined;
   private resync = false;
 
-  constructor(private readonly options: RegistryOptions) {}
+  private readonly allowedUrls: RegExp[];
+
+  constructor(private readonly options: RegistryOptions) {
+    this.allowedUrls = (options.allowedUrls ?? []).map((pattern) => new RegExp(`^(?:${pattern})$`));
+  }
 
   /**
    * Loads the registry and activates its current version; an empty registry is seeded with `seed` (the
@@ -103,6 +109,8 @@ export class Registry {
   }
 
   publish(name: string, url: string, sdl: string, by: string): Promise<MutationResult> {
+    const refused = this.refuseUrl(name, url);
+    if (refused) return Promise.reject(refused);
     return this.mutate((current) => {
       const existing = current?.subgraphs.find((s) => s.name === name);
       if (existing && existing.url === url && existing.sdl === sdl) return undefined;
@@ -128,6 +136,8 @@ export class Registry {
 
   /** A dry run of a publish or a delete: composition, the API changes, and the known operations they break. */
   async check(candidate: Candidate): Promise<CheckResult> {
+    const refused = candidate.kind === 'publish' ? this.refuseUrl(candidate.name, candidate.url) : undefined;
+    if (refused) throw refused;
     const document = await this.read();
     const current = currentOf(document);
     const subgraphs = current?.subgraphs ?? [];
@@ -227,6 +237,23 @@ export class Registry {
     } catch (err) {
       throw new RegistryError('REGISTRY_UNAVAILABLE', `The registry storage cannot be written: ${err instanceof Error ? err.message : String(err)}.`);
     }
+  }
+
+  /**
+   * SSRF: the gateway will fetch the URL for every client request, so with `allowedUrls` set only the URLs
+   * they describe are taken. Matched after WHATWG normalization (how undici parses it when fetching), so
+   * `http://0xA9FEA9FE/` is 169.254.169.254 and userinfo tricks stay visible.
+   */
+  private refuseUrl(name: string, url: string): RegistryError | undefined {
+    if (this.allowedUrls.length === 0) return undefined;
+    let normalized: string;
+    try {
+      normalized = new URL(url).href;
+    } catch {
+      normalized = url;
+    }
+    if (this.allowedUrls.some((pattern) => pattern.test(normalized))) return undefined;
+    return new RegistryError('SUBGRAPH_URL_NOT_ALLOWED', `The URL of subgraph "${name}" matches none of registry.allowedUrls.`);
   }
 }
 

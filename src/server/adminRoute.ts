@@ -63,7 +63,9 @@ export function adminApi(
     if (tokenDigest && bearer !== undefined && timingSafeEqual(sha256(bearer), tokenDigest)) return { ok: true, who: 'token' };
     const required = `an admin token, or a token with one of the scopes ${[...scopes].join(', ')}, is required`;
     if (!authenticator) return { ok: false, status: 401, message: `Unauthenticated: ${required}.` };
-    const outcome = await authenticator({ get: (name) => headerOf(req, name) });
+    // CSRF: a browser attaches the auth cookie to any request, whichever site made it; the admin API changes
+    // caches and the schema, so it takes credentials only from a header a page cannot make a browser send.
+    const outcome = await authenticator({ get: (name) => (name.toLowerCase() === 'cookie' ? undefined : headerOf(req, name)) });
     if (!outcome.ok) return { ok: false, status: 401, message: `Unauthenticated: ${outcome.message}.` };
     if (!outcome.principal) return { ok: false, status: 401, message: `Unauthenticated: ${required}.` };
     if (!outcome.principal.scopes.some((scope) => scopes.has(scope))) {

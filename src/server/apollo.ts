@@ -7,7 +7,9 @@ import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracin
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
 import { rateLimitPlugin, type RateLimiter } from '../traffic';
+import { compileSubgraphErrorPolicy } from '../errors';
 import { createErrorFormatter } from './formatError';
+import { subgraphErrorsPlugin } from './subgraphErrorsPlugin';
 
 /** Parts of the server that only some configurations have. */
 export interface ApolloServerExtras {
@@ -39,6 +41,7 @@ export function createApolloServer(
     metrics: extras.metrics?.enabled ? extras.metrics : undefined,
   });
   const costBudgets: ApolloServerPlugin[] = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter, estimatedCostOf: cost.estimatedCostOf })] : [];
+  const subgraphErrors = compileSubgraphErrorPolicy(config.subgraphErrors);
   return new ApolloServer({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
@@ -55,7 +58,9 @@ export function createApolloServer(
     // persistedQuery extension that reaches Apollo Server is answered PERSISTED_QUERY_NOT_SUPPORTED.
     persistedQueries: false,
     plugins: [
-      // Metrics first: it only reads the response in willSendResponse, whatever the plugins below decided.
+      // The subgraph error policy first: every plugin below, and the client, see the errors as redacted.
+      ...(subgraphErrors ? [subgraphErrorsPlugin(subgraphErrors, logger) as ApolloServerPlugin] : []),
+      // Metrics next: it only reads the response in willSendResponse, whatever the plugins below decided.
       metricsPlugin({ metrics: extras.metrics ?? noMetrics }),
       limits.plugin,
       // Tracing (only when on): parse and validate spans under the request span, the operation's name on it.

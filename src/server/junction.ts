@@ -5,7 +5,7 @@ import { Registry } from '../registry';
 import { createRateLimiter } from '../traffic';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf, type HeaderGuards } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
 import { createStore, EntityCache, Invalidations, MemoryStore, responseCachePlugin, type Store } from '../cache';
@@ -44,6 +44,13 @@ export interface Junction {
   stop(): Promise<void>;
 }
 
+/** What header rules may never forward: Junction's own secret-bearing headers and secrets, and credentials unless named. */
+function headerGuardsOf(config: JunctionConfig): HeaderGuards {
+  const bypass = config.persistedQueries.bypass.header;
+  const secretValues = [config.admin.token, config.metrics.token, bypass?.value].filter((v): v is string => v !== undefined);
+  return { identityHeader: config.identity.subgraphToken.header, secretHeaders: bypass ? [bypass.name] : [], credentialHeaders: [config.auth.header], secretValues };
+}
+
 /** Bytes of recently used APQ entries kept in process in front of a shared store (see ApqStore). */
 const LOCAL_APQ_BYTES = 8 * 1024 * 1024;
 
@@ -80,7 +87,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     overrideLabels: config.queryPlan.overrideLabels,
     fastExecutor: config.execution.executor === 'junction',
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
-    headerPlanner: compileHeaderRules(config.headers, config.identity.subgraphToken.header),
+    headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
     cacheTagHeader: config.cache.tagHeader.toLowerCase(),
     requestTimeoutMs: config.traffic.requestTimeoutMs,
@@ -149,7 +156,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     tls: config.server.tls,
     accessLog: config.logging.accessLog,
     metrics,
-    metricsRoute: metrics.enabled && config.metrics.port === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
+    metricsRoute: metrics.enabled && config.metrics.listener === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
     logger,
     apollo: () => apollo,
@@ -208,26 +215,29 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     http.server.listen(config.server.port, config.server.host, () => resolve());
   });
   const port = (http.server.address() as AddressInfo).port;
-  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
-  // metrics.port: the metrics on a listener of their own (e.g. reachable only by the scraper), plain HTTP.
-  const metricsServer = metrics.enabled && config.metrics.port !== undefined ? createMetricsServer(config.metrics.path, scrape, logger) : undefined;
-  if (metricsServer) {
+  const host = urlHost(config.server.host);
+  // The metrics on a listener of their own (127.0.0.1 by default: reachable only from the host), plain HTTP.
+  const listener = metrics.enabled ? config.metrics.listener : undefined;
+  const metricsServer = listener ? createMetricsServer(config.metrics.path, scrape, logger) : undefined;
+  if (metricsServer && listener) {
     await new Promise<void>((resolve, reject) => {
-      metricsServer.once('error', reject);
-      metricsServer.listen(config.metrics.port, config.server.host, () => resolve());
+      metricsServer.once('error', (err) => reject(new Error(`cannot serve metrics on ${listener.host}:${listener.port} (${err.message}); see metrics.port, metrics.host, metrics.token`)));
+      metricsServer.listen(listener.port, listener.host, () => resolve());
     });
   }
   const metricsUrl = !metrics.enabled
     ? undefined
-    : metricsServer
-      ? `http://${host}:${(metricsServer.address() as AddressInfo).port}${config.metrics.path}`
+    : metricsServer && listener
+      ? `http://${urlHost(listener.host)}:${(metricsServer.address() as AddressInfo).port}${config.metrics.path}`
       : `${config.server.tls ? 'https' : 'http'}://${host}:${port}${config.metrics.path}`;
+  if (metricsServer) logger.info({ metricsUrl }, 'metrics served on a listener of their own');
 
   let watcher: SupergraphWatcher | undefined;
   if (config.registry.enabled) {
     registry = new Registry({
       storage: createRegistryStorage(config, logger),
       historyLimit: config.registry.historyLimit,
+      allowedUrls: config.registry.allowedUrls,
       compose: composeSubgraphs,
       apiSchemaOf: (sdl) => (gateway.current?.supergraphSdl === sdl ? gateway.current.schema : apiSchemaOf(sdl)),
       activate: (version) => activate(version.supergraphSdl, `registry version ${version.version}`),
@@ -277,3 +287,9 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, metricsUrl, port, gateway, operations, store, ready, stop };
 }
 
+
+/** How a URL names a listen address: `localhost` for the wildcard addresses, brackets around IPv6. */
+function urlHost(listenHost: string): string {
+  if (listenHost === '0.0.0.0' || listenHost === '::') return 'localhost';
+  return listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+}

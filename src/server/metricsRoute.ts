@@ -12,8 +12,8 @@ export interface MetricsRouteOptions {
 
 /**
  * GET /metrics: the Prometheus text format. Metrics name operations, clients and subgraphs — reconnaissance
- * for an attacker — so a token can be required (compared in constant time), or the route moved to a port
- * only the scraper reaches (`metrics.port`).
+ * for an attacker — so a token can be required (compared in constant time), or the route moved to a listener
+ * of its own (`metrics.port` / `metrics.host`; in production without a token, 127.0.0.1:9090 by default).
  */
 export function metricsRoute(options: MetricsRouteOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const expected = options.token === undefined ? undefined : digest(options.token);
@@ -38,7 +38,7 @@ export function metricsRoute(options: MetricsRouteOptions): (req: IncomingMessag
   };
 }
 
-/** `metrics.port`: a listener of its own that answers only the metrics path. */
+/** The metrics' own listener (`metrics.port` / `metrics.host`): it answers only the metrics path. */
 export function createMetricsServer(path: string, handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, logger: Logger): Server {
   return createServer((req, res) => {
     const route = (req.url ?? '/').split('?')[0];

@@ -19,12 +19,15 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** The config a test gateway runs with: port 0 on loopback, quiet logs, no file, an empty environment unless given. */
+/**
+ * The config a test gateway runs with: port 0 on loopback, quiet logs, no file, an empty environment unless
+ * given. A metrics listener of their own (production's default) gets port 0 too, so tests never contend for 9090.
+ */
 export function testConfig(yaml?: string, env: Environment = {}) {
   const executor = process.env.JUNCTION_TEST_EXECUTOR;
   if (executor) yaml = `${yaml ?? ''}\nexecution:\n  executor: ${executor}\n`;
   const file = yaml === undefined ? undefined : writeTemp('gateway.yaml', yaml);
-  const loaded = loadConfig({ file, env, overrides: { port: 0, host: '127.0.0.1' } });
+  const loaded = loadConfig({ file, env, overrides: { port: 0, host: '127.0.0.1', metricsPort: 0 } });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
   return loaded.value;
 }

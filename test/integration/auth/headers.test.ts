@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { SignJWT } from 'jose';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
@@ -71,3 +72,88 @@ headers:
     expect(() => testConfig('headers:\n  all:\n    - propagate: { matching: "(" }\n')).toThrow(/not a valid regular expression/);
   });
 });
+
+/** A POST through node:http, which (unlike fetch) lets the test send a Connection header of its choosing. */
+function rawPost(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe("header rules never forward Junction's secrets or hop-by-hop headers", () => {
+  const BYPASS = 'bypass-secret-0123456789';
+  const ADMIN = 'admin-token-0123456789abcdef0123456789';
+  const METRICS = 'metrics-token-0123456789';
+  let a: TestSubgraph;
+  let b: TestSubgraph;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    a = await startTestSubgraph('a', `${fed} type Query { a: String }`, { Query: { a: () => 'A' } });
+    b = await startTestSubgraph('b', `${fed} type Query { b: String }`, { Query: { b: () => 'B' } });
+    gateway = await startGatewayFor(
+      [a, b],
+      `auth:
+  devKey: false
+persistedQueries:
+  bypass:
+    header: { name: x-junction-bypass, value: ${BYPASS} }
+admin:
+  token: { value: ${ADMIN} }
+metrics:
+  token: { value: ${METRICS} }
+headers:
+  subgraphs:
+    a:
+      - propagate: { matching: "^x-" }
+      - propagate: { named: x-junction-bypass }
+      - propagate: { named: x-junction-bypass, rename: x-bypass-copy }
+      - propagate: { named: x-foo }
+      - propagate: { matching: ".*" }
+    b:
+      - propagate: { named: authorization }
+      - propagate: { named: cookie }
+`,
+    );
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('keeps the persisted-operations bypass secret from every subgraph, under `matching` and under `named`', async () => {
+    const res = await gateway.post('{ a }', undefined, { 'x-junction-bypass': BYPASS, 'x-tenant': 'acme' });
+    expect(res.body).toEqual({ data: { a: 'A' } });
+    const toA = a.headers.at(-1) ?? {};
+    expect(toA['x-tenant']).toBe('acme');
+    expect(JSON.stringify(toA)).not.toContain(BYPASS);
+  });
+
+  it("does not forward a header the client's Connection header names", async () => {
+    const res = await rawPost(gateway.url, { connection: 'x-foo', 'x-foo': 'hop-by-hop', 'x-bar': 'end-to-end' }, { query: '{ a }' });
+    expect(JSON.parse(res.body)).toEqual({ data: { a: 'A' } });
+    const toA = a.headers.at(-1) ?? {};
+    expect(toA['x-bar']).toBe('end-to-end');
+    expect(toA['x-foo']).toBeUndefined();
+  });
+
+  it('forwards credentials only where a rule names them, and never the admin or metrics token', async () => {
+    await gateway.post('{ a b }', undefined, { authorization: 'Bearer user-token', cookie: 'session=s1' });
+    expect(a.headers.at(-1)?.authorization).toBeUndefined();
+    expect(a.headers.at(-1)?.cookie).toBeUndefined();
+    expect(b.headers.at(-1)).toMatchObject({ authorization: 'Bearer user-token', cookie: 'session=s1' });
+    for (const secret of [ADMIN, METRICS]) {
+      const res = await gateway.post('{ b }', undefined, { authorization: `Bearer ${secret}` });
+      expect(res.body).toEqual({ data: { b: 'B' } });
+      expect(b.headers.at(-1)?.authorization).toBeUndefined();
+    }
+  });
+});
+

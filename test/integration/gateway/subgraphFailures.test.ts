@@ -11,6 +11,9 @@ describe('a failing subgraph yields partial data and a coded error, and the gate
   let slow: Awaited<ReturnType<typeof startRawServer>>;
   let huge: Awaited<ReturnType<typeof startRawServer>>;
   let gateway: TestGateway;
+  // The same subgraphs behind a production gateway, where subgraph errors are redacted: Junction's own
+  // transport messages are not the subgraph's and must survive that.
+  let production: TestGateway;
   let gone: { url: string };
   let pendingSlow: Array<() => void> = [];
 
@@ -28,21 +31,22 @@ describe('a failing subgraph yields partial data and a coded error, and the gate
     const released = await startRawServer((_req, res) => res.end());
     await released.stop();
     gone = released;
-    gateway = await startGatewayFor(
-      [
-        healthy,
-        { name: 'garbage', url: garbage.url, sdl: `${fed} type Query { garbage: String }` },
-        { name: 'html500', url: html500.url, sdl: `${fed} type Query { broken: String }` },
-        { name: 'slow', url: slow.url, sdl: `${fed} type Query { slow: String }` },
-        { name: 'huge', url: huge.url, sdl: `${fed} type Query { huge: String }` },
-        { name: 'down', url: gone.url, sdl: `${fed} type Query { down: String }` },
-      ],
-      'subgraphs:\n  slow:\n    timeoutMs: 300\n  huge:\n    maxResponseBytes: 1000\n',
-    );
+    const all = [
+      healthy,
+      { name: 'garbage', url: garbage.url, sdl: `${fed} type Query { garbage: String }` },
+      { name: 'html500', url: html500.url, sdl: `${fed} type Query { broken: String }` },
+      { name: 'slow', url: slow.url, sdl: `${fed} type Query { slow: String }` },
+      { name: 'huge', url: huge.url, sdl: `${fed} type Query { huge: String }` },
+      { name: 'down', url: gone.url, sdl: `${fed} type Query { down: String }` },
+    ];
+    const yaml = 'subgraphs:\n  slow:\n    timeoutMs: 300\n  huge:\n    maxResponseBytes: 1000\n';
+    gateway = await startGatewayFor(all, yaml);
+    production = await startGatewayFor(all, yaml, { NODE_ENV: 'production' });
   });
   afterAll(async () => {
     for (const release of pendingSlow) release();
     await gateway.stop();
+    await production.stop();
     await Promise.all([healthy.stop(), garbage.stop(), html500.stop(), slow.stop(), huge.stop()]);
   });
 
@@ -55,6 +59,8 @@ describe('a failing subgraph yields partial data and a coded error, and the gate
   ];
 
   it.each(cases)('%s', async (_title, field, code, message) => {
+    const prod = await production.post(`{ ok ${field} }`);
+    expect(prod.body.errors?.[0]).toMatchObject({ message, extensions: { code } });
     const res = await gateway.post(`{ ok ${field} }`);
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ ok: 'fine', [field]: null });

@@ -189,6 +189,34 @@ describe('metrics settings', () => {
     }
   });
 
+  it('in production without a token, serves the metrics only on a loopback listener of their own', async () => {
+    // testConfig gives that listener port 0 (its default is 9090); nothing about metrics is configured.
+    const gateway = await startGatewayFor([subgraphs.products, subgraphs.reviews], undefined, { NODE_ENV: 'production' });
+    try {
+      expect((await fetch(new URL('/metrics', gateway.url))).status).toBe(404);
+      const url = new URL(gateway.junction.metricsUrl as string);
+      expect(url.hostname).toBe('127.0.0.1');
+      expect(url.port).not.toBe(String(gateway.junction.port));
+      expect(url.pathname).toBe('/metrics');
+      expect((await scrape(url.href)).samples.some((s) => s.name === 'junction_supergraph_activations_total')).toBe(true);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('in production with a token, serves the metrics on the GraphQL port behind the token', async () => {
+    const token = 'metrics-token-0123456789';
+    const gateway = await startGatewayFor([subgraphs.products, subgraphs.reviews], `metrics:\n  token:\n    value: ${token}\n`, { NODE_ENV: 'production' });
+    try {
+      const url = new URL('/metrics', gateway.url).href;
+      expect(gateway.junction.metricsUrl).toBe(url);
+      expect((await fetch(url)).status).toBe(401);
+      expect((await scrape(url, { authorization: `Bearer ${token}` })).status).toBe(200);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('answers 404 on /metrics when metrics are off', async () => {
     const gateway = await startGatewayFor([subgraphs.products, subgraphs.reviews], 'metrics:\n  enabled: false\n');
     try {

@@ -51,8 +51,8 @@ export function tempDir(): string {
 }
 
 /** A gateway with the registry on (file storage in `dataDir` unless the YAML says otherwise). */
-export async function startRegistryGateway(options: { dataDir: string; seed?: string; yaml?: string }): Promise<RegistryGateway> {
-  const yaml = `registry:\n  enabled: true\n  dataDir: ${options.dataDir}\n  pollIntervalMs: 200\nadmin:\n  token:\n    value: ${ADMIN_TOKEN}\n${options.yaml ?? ''}`;
+export async function startRegistryGateway(options: { dataDir: string; seed?: string; yaml?: string; registryYaml?: string }): Promise<RegistryGateway> {
+  const yaml = `registry:\n  enabled: true\n  dataDir: ${options.dataDir}\n  pollIntervalMs: 200\n${options.registryYaml ?? ''}admin:\n  token:\n    value: ${ADMIN_TOKEN}\n${options.yaml ?? ''}`;
   const junction = await startJunction({ config: testConfig(yaml), ...(options.seed ? { supergraph: { path: options.seed } } : {}), logger: createLogger('silent') });
   const origin = junction.url.replace('/graphql', '');
   return {

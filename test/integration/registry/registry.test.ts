@@ -1,4 +1,4 @@
-import { startGatewayFor } from '../../helpers/gateway';
+import { startGatewayFor, testConfig } from '../../helpers/gateway';
 import { sharedRedisUrl, uniquePrefix } from '../../helpers/redis';
 import { waitFor } from '../../helpers/waitFor';
 import { ADMIN_TOKEN, LINK, PRODUCTS_FULL_SDL, PRODUCTS_SDL, REVIEWS_SDL, seedYaml, startRegistryGateway, startRegistrySubgraphs, tempDir, type RegistryGateway } from './fixture';
@@ -132,6 +132,37 @@ describe('subgraph registry', () => {
     } finally {
       await restarted.stop();
     }
+  });
+});
+
+describe('registry.allowedUrls', () => {
+  it('refuses a subgraph URL matching none of the patterns with 400 SUBGRAPH_URL_NOT_ALLOWED, in publish and check', async () => {
+    const subgraphs = await startRegistrySubgraphs();
+    const seed = seedYaml([{ name: 'products', url: subgraphs.products.url, sdl: PRODUCTS_SDL }]);
+    // Only loopback subgraphs on some port, under /graphql; the whole URL must match.
+    const registryYaml = '  allowedUrls: ["http://127\\\\.0\\\\.0\\\\.1:[0-9]+/graphql"]\n';
+    const gateway = await startRegistryGateway({ dataDir: tempDir(), seed, registryYaml });
+    try {
+      await gateway.junction.ready;
+      const before = (await gateway.admin('GET', '/admin/subgraphs')).body.version;
+      for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:80/graphql?x=1', 'http://127.0.0.1:80@169.254.169.254/graphql', 'http://0xA9FEA9FE/graphql']) {
+        const published = await gateway.admin('POST', '/admin/subgraphs/reviews', { url, sdl: REVIEWS_SDL });
+        expect([url, published.status, code(published)]).toEqual([url, 400, 'SUBGRAPH_URL_NOT_ALLOWED']);
+        const checked = await gateway.admin('POST', '/admin/subgraphs/reviews/check', { url, sdl: REVIEWS_SDL });
+        expect([url, checked.status, code(checked)]).toEqual([url, 400, 'SUBGRAPH_URL_NOT_ALLOWED']);
+      }
+      expect((await gateway.admin('GET', '/admin/subgraphs')).body.version).toBe(before);
+      const allowed = await gateway.admin('POST', '/admin/subgraphs/reviews', { url: subgraphs.reviews.url, sdl: REVIEWS_SDL });
+      expect(allowed.status).toBe(200);
+      expect(allowed.body.changed).toBe(true);
+    } finally {
+      await gateway.stop();
+      await subgraphs.stop();
+    }
+  });
+
+  it('refuses an invalid pattern at start', () => {
+    expect(() => testConfig('registry:\n  allowedUrls: ["("]\n')).toThrow(/not a valid regular expression/);
   });
 });
 

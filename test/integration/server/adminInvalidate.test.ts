@@ -220,3 +220,22 @@ describe('the admin API when it is not configured', () => {
     }
   });
 });
+
+describe('admin credentials', () => {
+  it('takes admin credentials only from the Authorization header, never from the auth cookie (CSRF)', async () => {
+    const store = new MemoryStore({ maxBytes: 1 << 20 });
+    const front = await startFront(new Invalidations(store, 60_000), `auth:\n  cookie: session\nadmin:\n  token:\n    value: ${ADMIN_TOKEN}\n`);
+    try {
+      const token = await devToken('ops-7', ['junction:admin']);
+      // A browser sends the cookie on its own, whoever made the page that sends the request.
+      const fromCookie = await front.call({ headers: { cookie: `session=${token}` }, body: { targets: [{ tag: 'csrf' }] } });
+      expect(fromCookie.status).toBe(401);
+      expect(errorOf(fromCookie)?.extensions.code).toBe('UNAUTHENTICATED');
+      const fromHeader = await front.call({ headers: { authorization: `Bearer ${token}` }, body: { targets: [{ tag: 'csrf' }] } });
+      expect(fromHeader.status).toBe(200);
+    } finally {
+      await front.stop();
+      await store.close();
+    }
+  });
+});

@@ -77,4 +77,32 @@ describe('loadConfig', () => {
     });
     expect(byName.accounts).toEqual({ ...all, timeoutMs: 100, retries: { ...all.retries, attempts: 0 }, circuitBreaker: { ...all.circuitBreaker, openMs: 1000 } });
   });
+
+  it('moves the metrics to a listener of their own on 127.0.0.1:9090 in production, unless a token or an address is set', () => {
+    const metricsOf = (yaml: string, env: Record<string, string>) => {
+      const result = loadConfig({ file: writeTemp('gateway.yaml', yaml || '{}'), env });
+      if (!result.ok) throw new Error(result.problems.join());
+      return result.value.metrics;
+    };
+    const production = { NODE_ENV: 'production' };
+    expect(metricsOf('', production).listener).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(metricsOf('', {}).listener).toBeUndefined();
+    expect(metricsOf('metrics:\n  token:\n    value: metrics-token-0123456789\n', production)).toMatchObject({ token: 'metrics-token-0123456789', listener: undefined });
+    expect(metricsOf('metrics:\n  port: 9464\n', {}).listener).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(metricsOf('metrics:\n  host: 0.0.0.0\n', production).listener).toEqual({ host: '0.0.0.0', port: 9090 });
+    expect(metricsOf('metrics:\n  enabled: false\n', production).listener).toBeUndefined();
+  });
+
+  it('redacts subgraph errors in production by default; a subgraph entry overrides single keys of `all`', () => {
+    const errorsOf = (yaml: string, env: Record<string, string>) => {
+      const result = loadConfig({ file: writeTemp('gateway.yaml', yaml || '{}'), env });
+      if (!result.ok) throw new Error(result.problems.join());
+      return result.value.subgraphErrors;
+    };
+    const codes = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN'];
+    expect(errorsOf('', { NODE_ENV: 'production' })).toEqual({ all: { redact: true, allowExtensions: [], passCodes: codes }, byName: {} });
+    expect(errorsOf('', {}).all.redact).toBe(false);
+    const custom = errorsOf('subgraphErrors:\n  all:\n    allowExtensions: [field]\n  subgraphs:\n    billing:\n      redact: false\n', { NODE_ENV: 'production' });
+    expect(custom.byName.billing).toEqual({ redact: false, allowExtensions: ['field'], passCodes: codes });
+  });
 });
