@@ -13,7 +13,7 @@ import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import type { IdentitySigner, Principal } from '../auth';
 import { executePlan, guardedShaper, prepareOperation, type PreparedOperation } from './execution';
 import type { HeaderPlanner } from './headerRules';
-import { describeSubgraphRequests, type SubgraphRequests } from './subgraphRequests';
+import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { planExtensions, requestedPlan } from './planExposure';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
@@ -157,8 +157,12 @@ export class JunctionGateway {
   readonly planStats = { planned: 0, shared: 0, stored: 0 };
   private markLoaded!: () => void;
 
+  private readonly describe: SubgraphRequestDescriber;
+
   constructor(private readonly options: JunctionGatewayOptions) {
     this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
+    const identity = options.identity;
+    this.describe = subgraphRequestDescriber({ headerPlanner: options.headerPlanner, signer: identity?.signer, identityHeader: identity?.header ?? '', forwardClaims: !!identity?.forwardClaims });
   }
 
   /** The active supergraph, if any. */
@@ -334,13 +338,7 @@ export class JunctionGateway {
     const context = (rc.context ?? rc.contextValue) as GatewayContext | undefined;
     const known = context?.subgraphRequests;
     if (known && known.state === state) return known.described;
-    const identity = this.options.identity;
-    const described = describeSubgraphRequests(
-      state.clients.keys(),
-      { headerPlanner: this.options.headerPlanner, signer: identity?.signer, identityHeader: identity?.header ?? '', forwardClaims: !!identity?.forwardClaims },
-      rc.request.http?.headers,
-      context?.principal,
-    );
+    const described = this.describe(state.clients.keys(), rc.request.http?.headers, context?.principal);
     if (context) context.subgraphRequests = { state, described };
     return described;
   }

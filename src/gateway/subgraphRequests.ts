@@ -35,35 +35,55 @@ type ClientHeaders = Parameters<HeaderPlanner>[0];
 // so a refreshed token keeps its cache entries.
 const PER_TOKEN_CLAIMS = new Set(['iat', 'exp', 'nbf', 'jti']);
 
-/** The description for one client request; undefined when no subgraph is sent anything beyond the operation. */
-export async function describeSubgraphRequests(
+export type SubgraphRequestDescriber = (
   subgraphs: Iterable<string>,
-  options: SubgraphRequestOptions,
   clientHeaders: ClientHeaders | undefined,
   principal: Principal | undefined,
-): Promise<SubgraphRequests | undefined> {
-  const planner = options.headerPlanner;
-  const signer = principal ? options.signer : undefined;
-  const forwardClaims = !!principal && options.forwardClaims;
-  if (!planner && !signer && !forwardClaims) return undefined;
-  const claimsJson = forwardClaims && principal ? JSON.stringify(principal.claims) : '';
-  // The caller, as the identity token and the claims name it (the token itself differs every ttl).
-  const caller = signer || forwardClaims ? JSON.stringify([principalKey(principal) ?? '', forwardClaims && principal ? lastingClaims(principal.claims) : {}]) : '';
-  const headers = new Map<string, readonly string[]>();
-  const vary = new Map<string, string>();
-  let key = '';
-  for (const name of subgraphs) {
-    const propagated = planner && clientHeaders ? planner(clientHeaders, principal, name) : [];
-    if (propagated.length > 0 || caller) {
-      const digest = createHash('sha256').update(JSON.stringify([propagated, caller])).digest('hex').slice(0, 32);
-      vary.set(name, digest);
-      key += `${name}:${digest};`;
+) => Promise<SubgraphRequests | undefined>;
+
+/**
+ * Describes each client request (undefined when no subgraph is sent anything beyond the operation). The
+ * caller's part of the digest is computed once per principal (the authenticator hands the same Principal
+ * for the same token), so a request costs a hash only for the headers its rules propagate.
+ */
+export function subgraphRequestDescriber(options: SubgraphRequestOptions): SubgraphRequestDescriber {
+  const callers = new WeakMap<Principal, string>();
+  const callerDigest = (principal: Principal): string => {
+    let digest = callers.get(principal);
+    if (digest === undefined) {
+      const claims = options.forwardClaims ? lastingClaims(principal.claims) : {};
+      digest = sha256(JSON.stringify([principalKey(principal) ?? '', claims]));
+      callers.set(principal, digest);
     }
-    const list = signer && principal ? [...propagated, options.identityHeader, await signer.tokenFor(principal, name)] : propagated;
-    if (list.length > 0) headers.set(name, list);
-  }
-  const extensionsJson = claimsJson ? `,"extensions":{"jwt":{"payload":${claimsJson}}}` : '';
-  return { headers, extensionsJson, vary, key };
+    return digest;
+  };
+  return async (subgraphs, clientHeaders, principal) => {
+    const planner = options.headerPlanner;
+    const signer = principal ? options.signer : undefined;
+    const forwardClaims = !!principal && options.forwardClaims;
+    if (!planner && !signer && !forwardClaims) return undefined;
+    // The caller, as the identity token and the claims name it (the token itself differs every ttl).
+    const caller = principal && (signer || forwardClaims) ? callerDigest(principal) : '';
+    const headers = new Map<string, readonly string[]>();
+    const vary = new Map<string, string>();
+    let key = '';
+    for (const name of subgraphs) {
+      const propagated = planner && clientHeaders ? planner(clientHeaders, principal, name) : [];
+      const digest = propagated.length > 0 ? sha256(JSON.stringify([propagated, caller])) : caller;
+      if (digest) {
+        vary.set(name, digest);
+        key += `${name}:${digest};`;
+      }
+      const list = signer && principal ? [...propagated, options.identityHeader, await signer.tokenFor(principal, name)] : propagated;
+      if (list.length > 0) headers.set(name, list);
+    }
+    const extensionsJson = forwardClaims && principal ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
+    return { headers, extensionsJson, vary, key };
+  };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 function lastingClaims(claims: Readonly<Record<string, unknown>>): Record<string, unknown> {

@@ -3,12 +3,16 @@ import { checkVariables, type VariableBounds, type VariablesRefusal } from '../s
 
 /** Bodies parsed as JSON here (Apollo Server's rules answer every other type). */
 const JSON_TYPES = ['application/json', 'application/graphql-response+json'];
+const COMMON_TYPES = new Map(['application/json', 'application/json; charset=utf-8', 'application/graphql-response+json'].map((t) => [t, MIMEType.parse(t) as MIMEType]));
 
 /**
  * The request's content type when it is JSON, parsed as Apollo Server parses it (whatwg-mimetype), so both
  * agree on what the header says; undefined for any other type or a header that does not parse.
  */
 export function jsonContentType(header: string | undefined): MIMEType | undefined {
+  // What nearly every client sends, parsed once (the result is only read).
+  const common = header === undefined ? undefined : COMMON_TYPES.get(header);
+  if (common) return common;
   const parsed = header === undefined ? null : MIMEType.parse(header);
   return parsed !== null && JSON_TYPES.includes(parsed.essence) ? parsed : undefined;
 }
