@@ -13,6 +13,8 @@ export interface JunctionConfig {
   readonly production: boolean;
   readonly server: Omit<RawConfig['server'], 'workers'> & { workers: number };
   readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
+  /** CORS on /graphql (README "CORS"). */
+  readonly cors: CorsSettings;
   readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number }; variables: { maxDepth: number; maxValues: number } };
   readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
   readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>>; shared: boolean };
@@ -48,7 +50,7 @@ export interface JunctionConfig {
     bypass: { scopes: readonly string[]; header: { name: string; value: string } | undefined };
   };
   readonly cache: RawConfig['cache'];
-  readonly admin: { scopes: readonly string[]; token: string | undefined };
+  readonly admin: { scopes: readonly string[]; token: string | undefined; cors: CorsSettings | undefined };
   readonly registry: Omit<RawConfig['registry'], 'backend'> & { backend: 'file' | 'redis' };
   readonly logging: { level: string; accessLog: boolean };
   /** OpenTelemetry tracing; `endpoint` undefined = the OTLP exporter's default (http://localhost:4318/v1/traces). */
@@ -63,6 +65,9 @@ export interface JunctionConfig {
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
 }
+
+/** `cors` and `admin.cors`: who may read answers from a browser page on another origin. */
+export type CorsSettings = RawConfig['cors'];
 
 /** One subgraph's transport and resilience settings (`subgraphs.all`, then its own name over it). */
 export interface SubgraphSettings {
@@ -157,6 +162,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
       introspection: raw.graphql.introspection ?? !production,
       suggestions: raw.graphql.suggestions ?? env.NODE_ENV === 'development',
     },
+    cors: raw.cors,
     limits: resolveLimits(raw.limits),
     cost: { ...raw.cost, expose: raw.cost.expose ?? !production },
     queryPlan: { ...raw.queryPlan, expose: raw.queryPlan.expose ?? !production },
@@ -187,7 +193,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
       },
     },
     cache: raw.cache,
-    admin: { scopes: raw.admin.scopes, token: adminToken },
+    admin: { scopes: raw.admin.scopes, token: adminToken, cors: raw.admin.cors },
     registry: { ...raw.registry, backend: registryBackend },
     logging: { level, accessLog: raw.logging.accessLog },
     tracing,

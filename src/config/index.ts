@@ -1,2 +1,2 @@
-export { loadConfig, packageRoot, readEnvironment, type JunctionConfig, type ConfigInput, type Environment } from './config';
+export { loadConfig, packageRoot, readEnvironment, type JunctionConfig, type CorsSettings, type ConfigInput, type Environment } from './config';
 export { parseYamlWith, type Validated } from './yamlDocument';

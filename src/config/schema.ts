@@ -108,6 +108,57 @@ const subgraphErrorRule = {
 /** The metrics' own listener (Apollo Router's Prometheus default): reachable from the host only. */
 export const METRICS_LISTENER_DEFAULTS = { host: '127.0.0.1', port: 9090 } as const;
 
+/** An origin as a browser sends it in `Origin`: scheme://host[:port], lower case, no default port, no path. */
+const origin = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'not an origin: write scheme://host[:port] without a path or a trailing slash, as browsers send it (allowAny: true for every origin)');
+const token = (what: string) => z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, `not a valid ${what}`);
+
+/**
+ * Cross-origin reads from browsers (README "CORS"), in Apollo Router's shape. Attack stopped: a page on any
+ * other site reading Junction's answers (with its visitor's cookies when credentials are allowed); only the
+ * listed origins may. `allowAny` with `allowCredentials` is refused: browsers ignore credentials with `*`, and
+ * the usual workaround, reflecting every origin, would let any site read answers with its visitors' cookies.
+ */
+const corsSettings = (defaults: { origins: string[]; methods: string[] }) =>
+  z
+    .object({
+      /** Allowed origins, compared exactly (`https://app.example.com`). */
+      origins: z.array(origin).default(defaults.origins),
+      /** Allowed origins by regular expression, matched against the whole origin (as if within ^…$). */
+      matchOrigins: z.array(regex).default([]),
+      /** Every origin (`Access-Control-Allow-Origin: *`); then origins and matchOrigins are not consulted. */
+      allowAny: z.boolean().default(false),
+      /** `Access-Control-Allow-Credentials: true`: cookies and HTTP authentication on cross-origin requests. */
+      allowCredentials: z.boolean().default(false),
+      /** Request headers a page may send; empty: whatever the preflight's Access-Control-Request-Headers asks. */
+      allowHeaders: z.array(headerName).default([]),
+      /** Response headers a page may read besides the safelisted ones (the rate-limit headers of traffic/rateLimitHeaders.ts, Retry-After, x-request-id). */
+      exposeHeaders: z.array(headerName).default(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'x-request-id']),
+      methods: z.array(token('method')).min(1).default(defaults.methods),
+      /** How long a browser may reuse a preflight answer (Access-Control-Max-Age; Chromium caps it at 7200). */
+      maxAgeSec: z.number().int().min(0).max(86_400).default(600),
+    })
+    .strict()
+    .superRefine((cors, ctx) => {
+      if (cors.allowAny && cors.allowCredentials) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['allowCredentials'],
+          message: 'allowCredentials cannot be combined with allowAny (browsers refuse credentials with Access-Control-Allow-Origin: *, and allowing every origin with cookies would let any site read answers as its visitors); list the origins instead',
+        });
+      }
+      for (const key of ['allowHeaders', 'exposeHeaders', 'methods'] as const) {
+        if (cors.allowCredentials && cors[key].includes('*')) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `"*" cannot be combined with allowCredentials (browsers read it literally on credentialed requests); list the ${key === 'methods' ? 'methods' : 'headers'}` });
+        }
+      }
+    });
+
 export const SUBGRAPH_DEFAULTS = {
   timeoutMs: 30_000,
   maxResponseBytes: 32 * 1024 * 1024,
@@ -159,6 +210,8 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** CORS on /graphql (README "CORS"): by default only Apollo Sandbox (https://studio.apollographql.com), no credentials. */
+    cors: corsSettings({ origins: ['https://studio.apollographql.com'], methods: ['GET', 'POST', 'OPTIONS'] }).default({}),
     queryPlan: z
       .object({
         /** Answer Apollo-Query-Plan-Experimental / Apollo-Expose-Query-Plan. Default: on outside production. */
@@ -422,6 +475,8 @@ export const configSchema = z
     /** The admin API (POST /admin/cache/invalidate): callers with one of these scopes, or this bearer token. */
     admin: z
       .object({
+        /** CORS on /admin/… (same keys as `cors`; no origin by default, DELETE allowed too); absent: the admin API is same-origin only. */
+        cors: corsSettings({ origins: [], methods: ['GET', 'POST', 'DELETE', 'OPTIONS'] }).optional(),
         scopes: z.array(z.string().min(1)).default(['junction:admin']),
         token: z
           .object(secretFields(32))

@@ -13,6 +13,8 @@ import type { VariableBounds } from '../security';
 import { BodyAborted } from './readBody';
 import { handleGraphQL, sendJson } from './graphqlRoute';
 import { adminApi, type AdminOptions } from './adminRoute';
+import { compileCors } from './cors';
+import type { CorsSettings } from '../config';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -48,6 +50,10 @@ export interface HttpServerOptions {
   /** Reported by /health and /ready; a store that is down never makes the gateway unhealthy (it only means
    * misses), but a Redis store that does not answer makes it not ready. */
   store: Pick<Store, 'kind' | 'available'>;
+  /** CORS on /graphql (`cors`); undefined: no CORS headers (same-origin pages only). */
+  cors?: CorsSettings | undefined;
+  /** CORS on /admin/… (`admin.cors`); undefined: the admin API is same-origin only. */
+  adminCors?: CorsSettings | undefined;
   /** The admin API under /admin (cache invalidation, registry); without it, /admin paths answer 404 like any unknown path. */
   admin?: AdminOptions | undefined;
   /** Prometheus metrics: /graphql refusals are counted here (a no-op object when metrics are off). */
@@ -69,12 +75,18 @@ export interface HttpServer {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let inFlight = 0;
   const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger, options.bodyIdleTimeoutMs) : undefined;
+  const graphqlCors = options.cors ? compileCors(options.cors) : undefined;
+  const adminCors = admin && options.adminCors ? compileCors(options.adminCors) : undefined;
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     inFlight++;
     res.once('close', () => inFlight--);
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (path !== '/health' && path !== '/ready' && path !== options.metricsRoute?.path) beginRequest(req, res, options.logger, options.accessLog);
+      // CORS before anything else on its paths: preflights are answered here, and every answer below, refusals
+      // included, carries the headers (see cors.ts).
+      const cors = path === '/graphql' ? graphqlCors : path?.startsWith('/admin/') ? adminCors : undefined;
+      if (cors?.(req, res)) return;
       // Header floods: many small headers fit in maxHeaderBytes yet each is parsed, copied and walked. Node's
       // own maxHeadersCount drops the extra ones silently; here they are refused, on every path.
       if (req.rawHeaders.length / 2 > options.maxHeaders) {
