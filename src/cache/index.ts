@@ -9,4 +9,4 @@ export { EntityCache, FetchEntries, type CachedPart, type EntityCacheConfig, typ
 export { fetchTagsOf, fetchTypesOf, type FetchTags, type FetchTypes } from './fetchTypes';
 export { entitiesInResult } from './resultEntities';
 export { principalKey } from './principalKey';
-export { responseCachePlugin, type ResponseCacheGateway, type ResponseCacheOptions } from './responseCache';
+export { responseCachePlugin, type CacheContext, type ResponseCacheGateway, type ResponseCacheOptions } from './responseCache';

@@ -11,11 +11,17 @@ import type { Store } from './store';
 export interface ResponseCacheGateway {
   /** The supergraph a request's schema belongs to: a schema change never serves an old response. */
   supergraphIdOf(apiSchema: GraphQLSchema): string | undefined;
-  authorizationKey(apiSchema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, principal: Principal | undefined): Promise<string>;
+  /** What the caller may not see of the operation, as a key (computed once per request; see JunctionGateway). */
+  authorizationKey(apiSchema: GraphQLSchema, rc: GraphQLRequestContext<CacheContext>): Promise<string>;
   /** What the request's subgraph requests carry besides operation and variables (headers, identity, claims). */
-  subgraphRequestsKey(apiSchema: GraphQLSchema, rc: GraphQLRequestContext<{ principal?: Principal }>): Promise<string>;
-  /** The invalidation tags of a request's response (by its overallCachePolicy); absent when it must not be cached. */
-  responseTagsOf(policy: object): Set<string> | undefined;
+  subgraphRequestsKey(apiSchema: GraphQLSchema, rc: GraphQLRequestContext<CacheContext>): Promise<string>;
+}
+
+/** What the response cache reads from a request's context (the gateway fills `responseTags` while executing). */
+export interface CacheContext {
+  principal?: Principal | undefined;
+  /** The invalidation tags of this response; absent when it must not be cached. */
+  responseTags?: Set<string> | undefined;
 }
 
 export interface ResponseCacheOptions {
@@ -73,25 +79,25 @@ const BYPASS_HEADERS = ['apollo-query-plan-experimental', 'apollo-expose-query-p
  * It runs as an Apollo Server plugin: `responseForOperation` comes after parsing, validation, the request
  * limits and demand control, so a cached answer never skips a check an uncached one would fail.
  */
-export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
+export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<CacheContext> {
   const { store, invalidations, gateway, logger } = options;
   const pending = new WeakMap<object, Pending>();
   // Misses in flight, by key: N identical requests arriving at a cold (or just expired) entry run once.
   const inflight = new Map<string, Promise<Settled | undefined>>();
   const counted = (result: 'hit' | 'miss'): void => options.metrics?.cacheRequest('response', result === 'miss' && !store.available() ? 'error' : result);
 
-  const hit = (rc: GraphQLRequestContext<{ principal?: Principal }>, stored: Stored, now: number) => {
+  const hit = (rc: GraphQLRequestContext<CacheContext>, stored: Stored, now: number) => {
     const remaining = Math.max(1, Math.ceil((stored.x - now) / 1000));
     rc.overallCachePolicy.replace({ maxAge: remaining, scope: stored.p ? 'PRIVATE' : 'PUBLIC' });
     const age = Math.max(0, Math.floor((now - stored.s) / 1000));
     return { http: { status: undefined, headers: new HeaderMap([['age', String(age)]]) }, body: { kind: 'single' as const, singleResult: { data: stored.d as Record<string, unknown> } } };
   };
 
-  const keyOf = async (rc: GraphQLRequestContext<{ principal?: Principal }>, supergraphId: string): Promise<string> => {
+  const keyOf = async (rc: GraphQLRequestContext<CacheContext>, supergraphId: string): Promise<string> => {
     const { request, schema, document, operationName } = rc;
     const headers = request.http?.headers ?? new HeaderMap();
     const principal = rc.contextValue.principal;
-    const authorization = await gateway.authorizationKey(schema, document as DocumentNode, operationName ?? undefined, principal);
+    const authorization = await gateway.authorizationKey(schema, rc);
     const vary = options.varyHeaders.map((name) => `${name}=${headers.get(name) ?? ''}`).join('\n');
     const parts = [supergraphId, rc.queryHash, operationName ?? '', canonicalJson(request.variables ?? {}), vary, await gateway.subgraphRequestsKey(schema, rc), authorization];
     return createHash('sha256').update(parts.join('\u0000')).digest('hex');
@@ -157,12 +163,12 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
   };
 
   // The entry a response makes, or undefined when it must not be kept (see the rules above).
-  function storable(rc: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, miss: Pending): Stored | undefined {
+  function storable(rc: GraphQLRequestContextWillSendResponse<CacheContext>, miss: Pending): Stored | undefined {
     const { body } = rc.response;
     if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return undefined;
     // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.
     if (body.singleResult.extensions && Object.keys(body.singleResult.extensions).length > 0) return undefined;
-    const tags = gateway.responseTagsOf(rc.overallCachePolicy);
+    const tags = rc.contextValue.responseTags;
     const policy = rc.overallCachePolicy.policyIfCacheable();
     if (!tags || !policy) return undefined;
     const ttlSec = Math.min(policy.maxAge, options.maxTtlSec);

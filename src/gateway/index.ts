@@ -1,4 +1,6 @@
-export { JunctionGateway, plannedSubgraphsOf, responseTagsOf, type JunctionGatewayOptions, type PrewarmResult } from './gateway';
+export { JunctionGateway, type JunctionGatewayOptions } from './gateway';
+export type { GatewayContext } from './gatewayContext';
+export type { PrewarmResult } from './plans';
 export { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver, type FetchOutcome } from './subgraphClient';
 export { requestedPlan, planExtensions, type PlanRequest } from './planExposure';
 export { apiSchemaOf, type SupergraphState } from './supergraphState';

@@ -15,6 +15,8 @@ export interface SubgraphRequests {
   readonly headers: ReadonlyMap<string, readonly string[]>;
   /** `,"extensions":{"jwt":{"payload":…}}`, appended to every request body; '' when claims are not forwarded. */
   readonly extensionsJson: string;
+  /** The claims `extensionsJson` carries (undefined when not forwarded), for executors that build bodies as objects. */
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
   /** Per subgraph: a digest of what above can change its answer; absent for a subgraph sent nothing extra. */
   readonly vary: ReadonlyMap<string, string>;
   /** Every subgraph's digest together: what a whole response depends on (the response cache key). */
@@ -77,8 +79,9 @@ export function subgraphRequestDescriber(options: SubgraphRequestOptions): Subgr
       const list = signer && principal ? [...propagated, options.identityHeader, await signer.tokenFor(principal, name)] : propagated;
       if (list.length > 0) headers.set(name, list);
     }
-    const extensionsJson = forwardClaims && principal ? `,"extensions":{"jwt":{"payload":${JSON.stringify(principal.claims)}}}` : '';
-    return { headers, extensionsJson, vary, key };
+    const claims = forwardClaims && principal ? principal.claims : undefined;
+    const extensionsJson = claims ? `,"extensions":{"jwt":{"payload":${JSON.stringify(claims)}}}` : '';
+    return { headers, extensionsJson, claims, vary, key };
   };
 }
 

@@ -2,10 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestFacts } from './accessLog';
 
 export interface AccessLogPluginOptions {
-  /** The operation's accepted cost estimate (demand control), by Apollo Server's request. */
-  estimatedCostOf(request: object): number | undefined;
-  /** The subgraphs the request's plan fetches from, by its overallCachePolicy. */
-  subgraphsOf(policy: object): readonly string[] | undefined;
   /** The response cache is on: a response without `Age` was a miss. */
   responseCache: boolean;
 }
@@ -14,7 +10,7 @@ export interface AccessLogPluginOptions {
  * Fills the request's access-log record (see accessLog.ts) with what only Apollo Server and the gateway know:
  * the operation, the client, the cost, the cache outcome, the subgraphs and the error codes.
  */
-export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPlugin<{ requestFacts?: RequestFacts }> {
+export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPlugin<{ requestFacts?: RequestFacts | undefined; plannedSubgraphs?: readonly string[] | undefined; estimatedCost?: number | undefined }> {
   return {
     async requestDidStart() {
       return {
@@ -27,9 +23,9 @@ export function accessLogPlugin(options: AccessLogPluginOptions): ApolloServerPl
           facts.operationType = rc.operation?.operation;
           facts.clientName = headers?.get('apollographql-client-name') ?? undefined;
           facts.clientVersion = headers?.get('apollographql-client-version') ?? undefined;
-          facts.cost = options.estimatedCostOf(rc.request);
+          facts.cost = rc.contextValue.estimatedCost;
           if (options.responseCache && rc.operation?.operation === 'query') facts.cache = rc.response.http.headers.has('age') ? 'hit' : 'miss';
-          facts.subgraphs = options.subgraphsOf(rc.overallCachePolicy);
+          facts.subgraphs = rc.contextValue.plannedSubgraphs;
           const body = rc.response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
           if (errors) facts.errors = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];

@@ -16,6 +16,14 @@ export interface CostPluginOptions {
   metrics?: { operationCost(estimated: number | undefined, actual: number | undefined): void } | undefined;
 }
 
+/** Demand control's part of a request's context (the pipeline's RequestContext includes it). */
+export interface CostContext {
+  /** The operation's estimate (demand control), once priced. */
+  costEstimate?: CostEstimate | undefined;
+  /** The estimated cost demand control accepted; undefined when it refused the operation or priced nothing. */
+  estimatedCost?: number | undefined;
+}
+
 const EXPOSE_HEADER = 'junction-expose-cost';
 /** The actual-cost metric prices one response in this many (estimated costs are all recorded). */
 const ACTUAL_COST_SAMPLE = 16;
@@ -27,12 +35,11 @@ let priced = 0;
  * COST_ESTIMATED_TOO_EXPENSIVE, so an expensive operation never reaches a subgraph. The actual cost of the
  * response is computed on request (`Junction-Expose-Cost: true`) so teams can tune their weights.
  */
-export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { estimatedCostOf(request: object): number | undefined } {
+export function costPlugin(options: CostPluginOptions): ApolloServerPlugin<CostContext> {
   const { cost, logger } = options;
   const indexes = new WeakMap<GraphQLSchema, CostIndex>();
   // Operations without variables cost the same every time: estimated once per parsed document.
   const constant = new WeakMap<DocumentNode, Map<string, CostEstimate>>();
-  const estimates = new WeakMap<object, CostEstimate>();
 
   const indexFor = (apiSchema: GraphQLSchema): CostIndex | undefined => {
     let index = indexes.get(apiSchema);
@@ -58,12 +65,6 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { e
   };
 
   return {
-    /** The estimated cost of an operation this plugin accepted (for cost budgets: traffic/rateLimitPlugin.ts). */
-    estimatedCostOf(request: object): number | undefined {
-      const result = estimates.get(request);
-      if (!result || (cost.mode === 'enforce' && (result.errors.length > 0 || result.cost > cost.max))) return undefined;
-      return result.cost;
-    },
     async requestDidStart() {
       if (cost.mode === 'off') return {};
       return {
@@ -73,8 +74,10 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { e
           const index = indexFor(rc.schema);
           if (!index || !rc.document) return;
           const result = estimate(rc, index);
-          estimates.set(rc.request, result);
           const enforce = cost.mode === 'enforce';
+          rc.contextValue.costEstimate = result;
+          // What cost budgets (traffic/rateLimitPlugin.ts) spend and the access log records.
+          rc.contextValue.estimatedCost = enforce && (result.errors.length > 0 || result.cost > cost.max) ? undefined : result.cost;
           if (result.errors.length > 0 && enforce) throw result.errors[0];
           if (result.cost <= cost.max) return;
           if (!enforce) {
@@ -89,7 +92,7 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin & { e
           if (rc.response.body.kind !== 'single') return;
           const asked = cost.expose && rc.request.http?.headers.get(EXPOSE_HEADER)?.trim().toLowerCase() === 'true';
           const dryRun = options.explainOnDryRun && isDryRun(rc);
-          const estimated = estimates.get(rc.request);
+          const estimated = rc.contextValue.costEstimate;
           const observe = options.metrics !== undefined && !dryRun;
           if ((!asked && !dryRun && !observe) || !estimated) return;
           const result = rc.response.body.singleResult;

@@ -33,16 +33,21 @@ interface Verdict {
   reject?: GraphQLError;
 }
 
-/** Where later hooks (the plan dry-run explain) find a request's limit statuses. */
-export const limitStatusesOf = new WeakMap<object, LimitStatus[]>();
-
-// Apollo Server turns only errors thrown from `didResolveOperation` into client errors (a throw from
-// `didResolveSource` becomes a 500), so the refusal found at the source is thrown there.
-const refusals = new WeakMap<object, GraphQLError>();
+/** The limits' part of a request's context (the pipeline's RequestContext includes it). */
+export interface LimitsContext {
+  /** Where each limit stands for this operation (the plan dry-run explain reads them). */
+  limitStatuses?: LimitStatus[] | undefined;
+  /**
+   * The enforced limit the operation is over. Apollo Server turns only errors thrown from
+   * `didResolveOperation` into client errors (a throw from `didResolveSource` becomes a 500), so the refusal
+   * found at the source is thrown there.
+   */
+  limitRefusal?: GraphQLError | undefined;
+}
 
 export interface RequestLimits {
   /** The Apollo Server plugin: checks every operation text, including one an APQ hash resolved to. */
-  plugin: ApolloServerPlugin;
+  plugin: ApolloServerPlugin<LimitsContext>;
   /**
    * The same check for the HTTP layer, before Apollo Server sees the request: Apollo Server parses and
    * validates a document before any plugin may refuse it, and a deeply nested one overflows its parser.
@@ -95,28 +100,28 @@ export function createRequestLimits(options: RequestLimitsOptions): RequestLimit
     return verdict;
   };
 
-  const plugin: ApolloServerPlugin = {
+  const plugin: ApolloServerPlugin<LimitsContext> = {
     async requestDidStart() {
       return {
-        async didResolveSource(rc: GraphQLRequestContext<object>) {
+        async didResolveSource(rc: GraphQLRequestContext<LimitsContext>) {
           const operationName = rc.request.operationName ?? undefined;
           const verdict = verdictFor(rc.source ?? '', operationName);
-          limitStatusesOf.set(rc.request, verdict.statuses);
+          rc.contextValue.limitStatuses = verdict.statuses;
           if (verdict.reject) {
-            refusals.set(rc.request, verdict.reject);
+            rc.contextValue.limitRefusal = verdict.reject;
             return;
           }
           for (const s of verdict.statuses) {
             if (s.status === 'over') logger.warn({ limit: s.limit, value: s.value, max: s.max, operationName }, 'request limit exceeded (measure mode)');
           }
         },
-        async didResolveOperation(rc: GraphQLRequestContext<object>) {
-          const refusal = refusals.get(rc.request);
+        async didResolveOperation(rc: GraphQLRequestContext<LimitsContext>) {
+          const refusal = rc.contextValue.limitRefusal;
           if (refusal) throw refusal;
         },
         async willSendResponse(rc) {
           if (!options.explainOnDryRun || rc.response.body.kind !== 'single' || !isDryRun(rc)) return;
-          const statuses = limitStatusesOf.get(rc.request);
+          const statuses = rc.contextValue.limitStatuses;
           if (!statuses) return;
           const result = rc.response.body.singleResult;
           result.extensions = { ...result.extensions, limits: statuses };

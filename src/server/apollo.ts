@@ -2,7 +2,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { JunctionConfig } from '../config';
-import { plannedSubgraphsOf, type JunctionGateway } from '../gateway';
+import type { JunctionGateway } from '../gateway';
 import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracingPlugin, type Logger, type Metrics } from '../observability';
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
@@ -10,6 +10,7 @@ import { rateLimitPlugin, type RateLimiter } from '../traffic';
 import { compileSubgraphErrorPolicy } from '../errors';
 import { createErrorFormatter } from './formatError';
 import { subgraphErrorsPlugin } from './subgraphErrorsPlugin';
+import type { RequestContext } from '../pipeline';
 
 /** Parts of the server that only some configurations have. */
 export interface ApolloServerExtras {
@@ -30,9 +31,9 @@ export function createApolloServer(
   logger: Logger,
   limits: RequestLimits,
   operations: PersistedOperations,
-  responseCache: ApolloServerPlugin | undefined,
+  responseCache: ApolloServerPlugin<RequestContext> | undefined,
   extras: ApolloServerExtras = {},
-): ApolloServer {
+): ApolloServer<RequestContext> {
   const cost = costPlugin({
     cost: config.cost,
     logger,
@@ -40,9 +41,9 @@ export function createApolloServer(
     explainOnDryRun: config.queryPlan.expose,
     metrics: extras.metrics?.enabled ? extras.metrics : undefined,
   });
-  const costBudgets: ApolloServerPlugin[] = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter, estimatedCostOf: cost.estimatedCostOf })] : [];
+  const costBudgets: Array<ApolloServerPlugin<RequestContext>> = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter })] : [];
   const subgraphErrors = compileSubgraphErrorPolicy(config.subgraphErrors);
-  return new ApolloServer({
+  return new ApolloServer<RequestContext>({
     gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
     introspection: config.graphql.introspection,
@@ -59,12 +60,12 @@ export function createApolloServer(
     persistedQueries: false,
     plugins: [
       // The subgraph error policy first: every plugin below, and the client, see the errors as redacted.
-      ...(subgraphErrors ? [subgraphErrorsPlugin(subgraphErrors, logger) as ApolloServerPlugin] : []),
+      ...(subgraphErrors ? [subgraphErrorsPlugin(subgraphErrors, logger)] : []),
       // Metrics next: it only reads the response in willSendResponse, whatever the plugins below decided.
       metricsPlugin({ metrics: extras.metrics ?? noMetrics }),
       limits.plugin,
       // Tracing (only when on): parse and validate spans under the request span, the operation's name on it.
-      ...(tracer.enabled ? [tracingPlugin() as ApolloServerPlugin] : []),
+      ...(tracer.enabled ? [tracingPlugin()] : []),
       // Demand control after validation (it needs types), before planning: refused operations are never planned.
       cost,
       // Cost budgets right after demand control, whose estimate they spend (costPlugin prices synchronously in
@@ -77,7 +78,7 @@ export function createApolloServer(
       ...(responseCache ? [responseCache] : []),
       // The access-log record reads what the plugins above decided (cost, cache) when the response is sent.
       ...(config.logging.accessLog
-        ? [accessLogPlugin({ estimatedCostOf: cost.estimatedCostOf, subgraphsOf: (policy) => plannedSubgraphsOf.get(policy), responseCache: config.cache.response.enabled }) as ApolloServerPlugin]
+        ? [accessLogPlugin({ responseCache: config.cache.response.enabled })]
         : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),

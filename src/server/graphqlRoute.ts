@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { RequestContext } from '../pipeline';
 import type { GraphQLError } from 'graphql';
 import type { Principal } from '../auth';
 import type { RequestAuthenticator } from './authentication';
@@ -16,7 +17,7 @@ import { jsonContentType, unsupportedCharset, variablesRefusal } from './request
  * the whole request is the `graphql.request` span, continuing the client's W3C `traceparent` when it sends one;
  * the span rides in the GraphQL context (`span`) to the plugins, the gateway and the subgraph client.
  */
-export async function handleGraphQL(apollo: ApolloServer, req: IncomingMessage, res: ServerResponse, options: Parameters<typeof serveGraphQL>[3]): Promise<void> {
+export async function handleGraphQL(apollo: ApolloServer<RequestContext>, req: IncomingMessage, res: ServerResponse, options: Parameters<typeof serveGraphQL>[3]): Promise<void> {
   if (!tracer.enabled) return serveGraphQL(apollo, req, res, options, undefined);
   const traceparent = req.headers.traceparent;
   const span = tracer.startSpan('graphql.request', typeof traceparent === 'string' ? traceparent : undefined, 'server');
@@ -33,7 +34,7 @@ export async function handleGraphQL(apollo: ApolloServer, req: IncomingMessage, 
 }
 
 async function serveGraphQL(
-  apollo: ApolloServer,
+  apollo: ApolloServer<RequestContext>,
   req: IncomingMessage,
   res: ServerResponse,
   options: {
@@ -168,10 +169,15 @@ async function serveGraphQL(
     count(400, refusal.extensions.code as ErrorCode);
     return sendJson(res, 400, errorBody(refusal.extensions.code as ErrorCode, refusal.message));
   }
-  const result = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method, headers, search, body },
-    context: async () => ({ principal, apqRegister, clientKey, requestQuota, requestFacts: requestFactsOf(req), span }),
-  });
+  const requestFacts = requestFactsOf(req);
+  // One context per operation: a batch's operations are run one by one (each with its own authorization,
+  // cache tags and plan), not as Apollo Server's batch, whose operations would share one context.
+  const run = (operationBody: unknown) =>
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method, headers, search, body: operationBody },
+      context: async () => ({ principal, apqRegister, clientKey, requestQuota, requestFacts, span }),
+    });
+  const result = Array.isArray(body) && body.length > 0 ? await runBatch(body, run) : await run(body);
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
@@ -180,6 +186,26 @@ async function serveGraphQL(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+type HTTPGraphQLResponse = Awaited<ReturnType<ApolloServer<RequestContext>['executeHTTPGraphQLRequest']>>;
+
+/**
+ * A batch as Apollo Server answers one (an array of the operations' answers, their headers merged, the status
+ * of the last operation that set one), each operation run on its own.
+ */
+async function runBatch(operations: readonly unknown[], run: (body: unknown) => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
+  const results = await Promise.all(operations.map(run));
+  const headers = new HeaderMap();
+  let status: number | undefined;
+  const bodies: string[] = [];
+  for (const result of results) {
+    for (const [name, value] of result.headers) headers.set(name, value);
+    if (result.status !== undefined && result.status !== 200) status = result.status;
+    if (result.body.kind !== 'complete') throw new Error('Incremental delivery is not implemented for batch requests');
+    bodies.push(result.body.string);
+  }
+  return { status, headers, body: { kind: 'complete', string: `[${bodies.join(',')}]` } };
 }
 
 /** Records a refusal answered before Apollo Server (metrics: operation unknown). */

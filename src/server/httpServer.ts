@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { RequestContext } from '../pipeline';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
@@ -42,7 +43,7 @@ export interface HttpServerOptions {
   rateLimiter?: RateLimiter | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
-  apollo: () => ApolloServer | undefined;
+  apollo: () => ApolloServer<RequestContext> | undefined;
   /** The active supergraph's id, for /health. */
   supergraphId: () => string | undefined;
   /** One access-log line per request (`logging.accessLog`). */

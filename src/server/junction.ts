@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import type { RequestContext } from '../pipeline';
 import type { ApolloServer } from '@apollo/server';
 import { composeSubgraphs, isSupergraphSdlFile, loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import { Registry } from '../registry';
 import { createRateLimiter } from '../traffic';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { apiSchemaOf, compileHeaderRules, JunctionGateway, responseTagsOf, type HeaderGuards } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, type HeaderGuards } from '../gateway';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
 import { createStore, EntityCache, Invalidations, MemoryStore, responseCachePlugin, type Store } from '../cache';
@@ -100,7 +101,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       invalidateOnMutation: config.cache.invalidateOnMutation,
     },
   });
-  let apollo: ApolloServer | undefined;
+  let apollo: ApolloServer<RequestContext> | undefined;
   let registry: Registry | undefined;
   let apolloStarting: Promise<void> | undefined;
   let signalReady!: () => void;
@@ -189,9 +190,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
             invalidations: caches.invalidations,
             gateway: {
               supergraphIdOf: (schema) => gateway.stateFor(schema)?.id,
-              authorizationKey: (...args) => gateway.authorizationKey(...args),
+              authorizationKey: (schema, rc) => gateway.authorizationKey(schema, rc),
               subgraphRequestsKey: (schema, rc) => gateway.subgraphRequestsKey(schema, rc),
-              responseTagsOf: (policy) => responseTagsOf.get(policy),
             },
             maxTtlSec: config.cache.response.maxTtlSec,
             varyHeaders: config.cache.response.varyHeaders.map((h) => h.toLowerCase()),

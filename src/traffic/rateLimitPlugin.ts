@@ -6,6 +6,8 @@ import type { Quota, RateLimiter } from './rateLimiter';
 
 /** What the HTTP layer puts in the request context for this plugin. */
 export interface RateLimitContext {
+  /** The estimated cost demand control accepted (security/costPlugin.ts, which runs first); undefined: nothing to spend. */
+  estimatedCost?: number | undefined;
   /** Who the request counts against; absent when rate limiting is off. */
   clientKey?: string | undefined;
   /** The request-count budget closest to exhaustion, for the RateLimit-* headers. */
@@ -14,11 +16,6 @@ export interface RateLimitContext {
 
 export interface RateLimitPluginOptions {
   limiter: RateLimiter;
-  /**
-   * The estimated cost demand control accepted for this request (costPlugin's `estimatedCostOf`); undefined
-   * when it priced nothing (cost.mode off, subscriptions) or refused the operation.
-   */
-  estimatedCostOf: (request: object) => number | undefined;
 }
 
 /**
@@ -32,14 +29,14 @@ export interface RateLimitPluginOptions {
  * costPlugin prices the operation synchronously, so it must come before this plugin in the list.
  */
 export function rateLimitPlugin(options: RateLimitPluginOptions): ApolloServerPlugin<RateLimitContext> {
-  const { limiter, estimatedCostOf } = options;
+  const { limiter } = options;
   if (!limiter.limitsCost) return {};
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
           const clientKey = rc.contextValue.clientKey;
-          const cost = estimatedCostOf(rc.request);
+          const cost = rc.contextValue.estimatedCost;
           if (clientKey === undefined || cost === undefined) return;
           const decision = await limiter.consumeCost(clientKey, cost);
           if (!decision.allowed) {

@@ -1,0 +1,26 @@
+import type { DocumentNode, GraphQLError } from 'graphql';
+import type { Principal } from '../auth';
+import type { TraceSpan } from '../observability/tracing';
+import type { AuthorizedOperation } from './operationAuthorization';
+import type { SubgraphRequests } from './subgraphRequests';
+import type { SupergraphState } from './supergraphState';
+
+/**
+ * The gateway's part of a request's context (the pipeline's RequestContext includes it): what the transport
+ * and earlier stages give the gateway, and what the gateway computes once per request and later stages (the
+ * response cache, the access log) read. Memoized values remember the supergraph state they were made for.
+ */
+export interface GatewayContext {
+  /** The authenticated caller (undefined: anonymous). */
+  principal?: Principal | undefined;
+  /** Tracing on: the request span, parent of authorize, plan and execute. */
+  span?: TraceSpan | undefined;
+  /** The authorization outcome of this request's operation, computed once (response cache key, then planning). */
+  authorization?: { state: SupergraphState; document: DocumentNode; operationName: string | undefined; outcome: Promise<AuthorizedOperation | GraphQLError | undefined> } | undefined;
+  /** What this request's subgraph requests carry, described once (response cache key, then every fetch). */
+  subgraphRequests?: { state: SupergraphState; described: Promise<SubgraphRequests | undefined> } | undefined;
+  /** Response cache on: the invalidation tags of this response; absent when it must not be cached. */
+  responseTags?: Set<string> | undefined;
+  /** The subgraphs the plan fetches from (the access log). */
+  plannedSubgraphs?: readonly string[] | undefined;
+}
