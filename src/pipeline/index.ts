@@ -1,1 +1,3 @@
 export type { RequestContext } from './requestContext';
+export type { OperationRequest, Refusal, Stage } from './operationRequest';
+export { createPipeline, type EngineResponse, type PipelineAnswer, type PipelineOptions, type TransportFacts } from './pipeline';

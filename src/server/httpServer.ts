@@ -13,6 +13,7 @@ import type { RateLimiter } from '../traffic';
 import type { VariableBounds } from '../security';
 import { BodyAborted } from './readBody';
 import { handleGraphQL, sendJson } from './graphqlRoute';
+import { createPipeline } from '../pipeline';
 import { adminApi, type AdminOptions } from './adminRoute';
 import { compileCors } from './cors';
 import type { CorsSettings } from '../config';
@@ -76,6 +77,17 @@ export interface HttpServer {
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   let inFlight = 0;
   const admin = options.admin ? adminApi(options.admin, options.authenticator, options.logger, options.bodyIdleTimeoutMs) : undefined;
+  // Every policy an operation crosses, in one ordered list (pipeline/pipeline.ts); this route is its HTTP transport.
+  const pipeline = createPipeline({
+    batching: options.batching,
+    variables: options.variables,
+    authenticator: options.authenticator,
+    rateLimiter: options.rateLimiter,
+    rateLimited: () => options.metrics?.rateLimited('requests'),
+    operations: options.operations,
+    preflight: options.preflight,
+  });
+  const graphql = { maxBodyBytes: options.maxBodyBytes, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs, pipeline, metrics: options.metrics };
   const graphqlCors = options.cors ? compileCors(options.cors) : undefined;
   const adminCors = admin && options.adminCors ? compileCors(options.adminCors) : undefined;
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -100,7 +112,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status: 503, clientName: undefined, seconds: 0, codes: ['SCHEMA_NOT_LOADED'] });
           return sendJson(res, 503, errorBody('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.'));
         }
-        return await handleGraphQL(apollo, req, res, options);
+        return await handleGraphQL(apollo, req, res, graphql);
       }
       if (options.metricsRoute && path === options.metricsRoute.path) return await options.metricsRoute.handle(req, res);
       if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -1,0 +1,106 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import type { PersistedOperations } from '../operations';
+import type { RequestFacts, TraceSpan } from '../observability';
+import type { VariableBounds } from '../security';
+import type { RateLimiter } from '../traffic';
+import type { OperationRequest, Refusal, ResponseHeaders, Stage } from './operationRequest';
+import type { RequestContext } from './requestContext';
+import { authenticateStage, type Authenticator } from './stages/authenticate';
+import { batchingStage } from './stages/batching';
+import { boundVariablesStage } from './stages/boundVariables';
+import { preflightLimitsStage } from './stages/preflightLimits';
+import { rateLimitRequestsStage } from './stages/rateLimitRequests';
+import { resolveOperationsStage } from './stages/resolveOperations';
+
+export interface PipelineOptions {
+  batching: { enabled: boolean; maxSize: number };
+  variables: VariableBounds;
+  authenticator: Authenticator | undefined;
+  rateLimiter: RateLimiter | undefined;
+  /** Counted when a request-count budget refuses (metrics). */
+  rateLimited: () => void;
+  operations: PersistedOperations;
+  /** The request limits' check of an operation text (security/requestLimitsPlugin.ts). */
+  preflight: (source: string, operationName: string | undefined) => GraphQLError | undefined;
+}
+
+export type EngineResponse = Awaited<ReturnType<ApolloServer<RequestContext>['executeHTTPGraphQLRequest']>>;
+
+/** What the pipeline answers: a refusal from a stage, or the engine's response; with the headers stages added. */
+export type PipelineAnswer = { refused: Refusal; headers: ResponseHeaders } | { refused: undefined; response: EngineResponse; headers: ResponseHeaders };
+
+/** Facts of the transport every operation's context starts from. */
+export interface TransportFacts {
+  requestFacts: RequestFacts | undefined;
+  span: TraceSpan | undefined;
+}
+
+/**
+ * THE ORDER OF THE REQUEST PATH. Every operation, however it arrives, runs these stages in this order, then
+ * the engine. Cheap refusals come first, so an attack costs as little as possible: the request's shape
+ * (batching, variables) before a token is verified; the caller's identity before a budget keyed by it is
+ * spent; the budget before any operation is resolved or parsed; operation resolution before the limits, so
+ * the limits see every resolved text (an APQ hash or manifest id included).
+ *
+ *   transport     read body / message: size, idle timeout, charset, JSON (server/graphqlRoute.ts for HTTP)
+ *   1 batching         stages/batching.ts
+ *   2 boundVariables   stages/boundVariables.ts
+ *   3 authenticate     stages/authenticate.ts
+ *   4 rateLimitRequests stages/rateLimitRequests.ts
+ *   5 resolveOperations stages/resolveOperations.ts
+ *   6 preflightLimits  stages/preflightLimits.ts
+ *   engine: Apollo Server (parse, validate) with its plugins in the order server/apollo.ts lists and explains —
+ *     subgraph error policy, metrics, limits (a cached-verdict lookup), tracing, cost (demand control), cost
+ *     budgets, APQ registration, response-cache lookup — then the gateway (gateway/gateway.ts): variables
+ *     coerced, authorize, plan, execute, shape; then the response-cache store and the access-log record.
+ */
+export function createPipeline(options: PipelineOptions): { stages: ReadonlyArray<readonly [string, Stage]>; run: typeof run } {
+  const stages: Array<readonly [string, Stage]> = [
+    ['batching', batchingStage(options.batching)],
+    ['boundVariables', boundVariablesStage(options.variables)],
+    ...(options.authenticator ? [['authenticate', authenticateStage(options.authenticator)] as const] : []),
+    ...(options.rateLimiter ? [['rateLimitRequests', rateLimitRequestsStage(options.rateLimiter, options.rateLimited)] as const] : []),
+    ['resolveOperations', resolveOperationsStage(options.operations)],
+    ['preflightLimits', preflightLimitsStage(options.preflight)],
+  ];
+
+  async function run(engine: ApolloServer<RequestContext>, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
+    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span };
+    const headers: ResponseHeaders = [];
+    for (const [, stage] of stages) {
+      const pending = stage(request, context, headers);
+      const refused = pending instanceof Promise ? await pending : pending;
+      if (refused) return { refused, headers };
+    }
+    // One context per operation: a batch's operations run one by one (each with its own authorization, cache
+    // tags and plan), not as Apollo Server's batch, whose operations would share one context.
+    const execute = (body: unknown) =>
+      engine.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method, headers: request.headers, search: request.search, body },
+        context: async () => ({ ...context }),
+      });
+    const response = Array.isArray(request.body) && request.body.length > 0 ? await runBatch(request.body, execute) : await execute(request.body);
+    return { refused: undefined, response, headers };
+  }
+
+  return { stages, run };
+}
+
+/**
+ * A batch as Apollo Server answers one (an array of the operations' answers, their headers merged, the status
+ * of the last operation that set one), each operation run on its own.
+ */
+async function runBatch(operations: readonly unknown[], execute: (body: unknown) => Promise<EngineResponse>): Promise<EngineResponse> {
+  const results = await Promise.all(operations.map(execute));
+  const headers = new HeaderMap();
+  let status: number | undefined;
+  const bodies: string[] = [];
+  for (const result of results) {
+    for (const [name, value] of result.headers) headers.set(name, value);
+    if (result.status !== undefined && result.status !== 200) status = result.status;
+    if (result.body.kind !== 'complete') throw new Error('Incremental delivery is not implemented for batch requests');
+    bodies.push(result.body.string);
+  }
+  return { status, headers, body: { kind: 'complete', string: `[${bodies.join(',')}]` } };
+}
