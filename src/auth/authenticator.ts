@@ -1,4 +1,4 @@
-import { LruMap } from '../cache';
+import { LruMap } from '../store';
 import { checkAlgorithms } from './algorithms';
 import { AuthenticationError } from './authenticationError';
 import { createKeyring } from './keyring';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { LruMap } from '../cache';
+import { LruMap } from '../store';
 import { createFileOnce } from './fileOnce';
 import type { Principal } from './types';
 

@@ -5,7 +5,7 @@ import type { EntityKeys } from './entityKeys';
 import { fetchTagsOf } from './fetchTypes';
 import { cacheTag, canonicalJson, entityKeyId, type Invalidations } from './invalidation';
 import { createHash } from 'node:crypto';
-import type { Store } from './store';
+import type { Store } from '../store';
 
 /** One cached subgraph result: a root fetch's data, or one entity of an `_entities` fetch. */
 export interface CachedPart {

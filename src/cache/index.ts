@@ -1,7 +1,3 @@
-export { LruMap } from './lruMap';
-export type { Store } from './store';
-export { MemoryStore, type MemoryStoreOptions } from './memoryStore';
-export { createStore } from './createStore';
 export { Invalidations, cacheTag, canonicalJson, entityKeyId, tagsOf, type InvalidationTarget } from './invalidation';
 export { parseCacheControl, UNCACHEABLE, type CacheHint } from './cacheHint';
 export { EntityKeys, type KeyFields } from './entityKeys';

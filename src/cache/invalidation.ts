@@ -1,4 +1,4 @@
-import type { Store } from './store';
+import type { Store } from '../store';
 
 /** What `POST /admin/cache/invalidate` (and a mutation's result) can name. */
 export type InvalidationTarget =

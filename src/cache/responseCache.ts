@@ -5,7 +5,7 @@ import type { Principal } from '../auth';
 import type { Logger } from '../observability';
 import { canonicalJson, type Invalidations } from './invalidation';
 import { principalKey } from './principalKey';
-import type { Store } from './store';
+import type { Store } from '../store';
 
 /** What the response cache needs from the gateway (see JunctionGateway). */
 export interface ResponseCacheGateway {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { SubgraphErrorRule } from '../errors';
-import { LIMITS, type Limit, type LimitName, type LimitsConfig } from '../security';
-import { configSchema, METRICS_LISTENER_DEFAULTS, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
+import type { Limit, LimitName, LimitsConfig } from './limits';
+import { configSchema, LIMIT_DEFAULTS, METRICS_LISTENER_DEFAULTS, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
 import { parseYamlWith, type Validated } from './yamlDocument';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -257,7 +257,7 @@ function resolveSecret(
 
 function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
   const resolved: Partial<Record<LimitName, Limit>> = {};
-  for (const name of Object.keys(LIMITS) as LimitName[]) {
+  for (const name of Object.keys(LIMIT_DEFAULTS) as LimitName[]) {
     const value = raw[name];
     resolved[name] = typeof value === 'number' ? { max: value, mode: raw.mode } : { max: value.max, mode: value.mode ?? raw.mode };
   }

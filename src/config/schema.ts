@@ -360,7 +360,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    /** Where APQ registrations, caches and counters live (src/cache/store.ts). */
+    /** Where APQ registrations, caches and counters live (src/store/store.ts). */
     store: z
       .object({
         /** `memory` (per process) or `redis` (shared by every replica). Default: `redis` when REDIS_URL is set, else `memory`. */

@@ -1,6 +1,7 @@
 import { getVariableValues, GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import type { IdentitySigner, Principal } from '../auth';
-import { entitiesInResult, principalKey, type EntityCache, type Invalidations, type Store } from '../cache';
+import { entitiesInResult, principalKey, type EntityCache, type Invalidations } from '../cache';
+import type { Store } from '../store';
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import { executePlan, type PreparedOperation } from './execution';

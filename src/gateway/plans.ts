@@ -2,7 +2,7 @@ import { operationFromDocument } from '@apollo/federation-internals';
 import type { QueryPlan } from '@apollo/query-planner';
 import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, parse, validate, type DocumentNode } from 'graphql';
-import { LruMap, type Store } from '../cache';
+import { LruMap, type Store } from '../store';
 import { junctionError } from '../errors';
 import { guardedShaper, prepareOperation, type PreparedOperation } from './execution';
 import type { AuthorizedOperation } from './operationAuthorization';

@@ -1,4 +1,4 @@
-import type { Store } from '../cache/store';
+import type { Store } from '../store';
 
 /**
  * Automatic persisted queries in the store: hash → query text, with a TTL. With a shared (Redis) store a

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Principal } from '../auth';
-import { LruMap } from '../cache';
+import { LruMap } from '../store';
 import type { JunctionConfig } from '../config';
 import type { ErrorCode } from '../errors';
 import type { Logger } from '../observability';

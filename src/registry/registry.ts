@@ -3,7 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { CompositionIssue, CompositionOutcome, SubgraphSource } from '../composition';
 import { ERROR_CODES } from '../errors';
 import type { Logger } from '../observability';
-import { affectedOperations, diffSchemas, type AffectedOperation, type KnownOperation, type SchemaChange } from './schemaDiff';
+import { affectedOperations, type AffectedOperation, type KnownOperation } from './operationUsage';
+import { diffSchemas, type SchemaChange } from './schemaDiff';
 import type { RegistryDocument, RegistryStorage, SubgraphVersion, SupergraphVersion } from './storage';
 
 /** Why a registry operation was refused; `status` is the HTTP status the admin API answers with. */

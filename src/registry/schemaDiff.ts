@@ -21,9 +21,6 @@ import {
   type ValueNode,
 } from 'graphql';
 
-// Which known operations the breaking changes affect lives beside the diff; the registry imports both from here.
-export { affectedOperations, type AffectedOperation, type KnownOperation } from './operationUsage';
-
 /**
  * What changed, at which schema coordinate. The classification follows graphql-js `findBreakingChanges`, made
  * structured; `breaking` means an operation that was valid before may now fail validation or get data of another

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { GraphQLError, parse } from 'graphql';
-import { LruMap } from '../cache';
+import { LruMap } from '../store';
 import { junctionError } from '../errors';
 import type { Logger } from '../observability';
 import { limitMessage, limitStatuses, type LimitStatus, type LimitsConfig } from './limits/checkLimits';

@@ -7,7 +7,7 @@ import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
 import { beginRequest, type Logger, type Metrics } from '../observability';
-import type { Store } from '../cache';
+import type { Store } from '../store';
 import type { PersistedOperations } from '../operations';
 import type { RateLimiter } from '../traffic';
 import type { VariableBounds } from '../security';

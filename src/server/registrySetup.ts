@@ -3,17 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { loadSources, parseSupergraphYaml, type SubgraphSource } from '../composition';
 import type { JunctionConfig } from '../config';
 import type { Logger } from '../observability';
-import { FileRegistryStorage, RedisRegistryStorage, type RegistryStorage } from '../registry';
+import { REGISTRY_DOCUMENT, type RegistryStorage } from '../registry';
+import { createCompareAndSet } from '../store';
 
 /** The registry's storage: registry.json in the data directory, or Redis (the store's connection settings). */
 export function createRegistryStorage(config: JunctionConfig, logger: Logger): RegistryStorage {
-  if (config.registry.backend === 'file') return new FileRegistryStorage(resolve(config.registry.dataDir));
-  // ioredis (a few MiB resident) is loaded only when the registry lives in Redis. Registry commands wait for a
-  // connection (offline queue on) but never for ever.
-  const { createRedisClient } = require('../cache/redisClient') as typeof import('../cache/redisClient');
-  const client = createRedisClient({ ...config.store.redis, commandTimeoutMs: 5_000, maxRetriesPerRequest: 2, offlineQueue: true });
-  client.on('error', (err: Error) => logger.debug({ err: err.message }, 'registry: Redis connection problem'));
-  return new RedisRegistryStorage(client, config.store.keyPrefix, config.registry.pollIntervalMs, logger);
+  return createCompareAndSet('registry', REGISTRY_DOCUMENT, config.registry, config.store, logger);
 }
 
 /** The subgraphs a supergraph.yaml names (what seeds an empty registry). */

@@ -1,10 +1,10 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { JunctionConfig } from '../config';
 import type { Logger } from '../observability';
+import type { Counters } from '../store';
 import { createClientKey, type ClientFacts } from './rateLimitClientKey';
 import { tighterQuota } from './rateLimitHeaders';
 import type { Quota, RateLimitDecision, RateLimiter } from './rateLimiter';
-import type { RateLimitRedis } from './rateLimitRedis';
 
 type Unit = 'requests' | 'cost';
 type Scope = 'client' | 'global';
@@ -31,34 +31,23 @@ const NOTHING_APPLIED: RateLimitDecision = { allowed: true, quota: undefined };
 /**
  * Rate limits stop one client (or all together) from taking more than its share of the gateway and the
  * subgraphs behind it: request floods, and few requests that each cost a lot. Fixed windows per budget,
- * counted by rate-limiter-flexible, in memory or in Redis.
+ * counted by the store's counters (rate-limiter-flexible), in memory or in Redis.
  *
- * With Redis, each budget has an insurance limiter (a RateLimiterMemory with the same limits): any Redis
- * error (disconnected, not ready yet, slower than `store.redis.commandTimeoutMs`) makes that request count
- * in this process's memory instead of failing it. While Redis is away each replica therefore allows the full
- * limit on its own (N replicas: up to N× overall), and what was counted in memory is not merged back when
- * Redis returns: its counters simply resume.
+ * With Redis, any Redis error (disconnected, not ready yet, slower than `store.redis.commandTimeoutMs`) makes
+ * that request count in this process's memory instead of failing it (see store/redisCounters.ts).
  */
 export class RateLimitBudgets implements RateLimiter {
   readonly clientKeyOf: (facts: ClientFacts) => string;
   readonly limitsCost: boolean;
   private readonly requests: Budget[];
   private readonly cost: Budget[];
-  private readonly redis: RateLimitRedis | undefined;
   private lastErrorLogAt = 0;
 
-  constructor(private readonly config: JunctionConfig['rateLimit'], store: JunctionConfig['store'], private readonly logger: Logger) {
+  constructor(private readonly config: JunctionConfig['rateLimit'], private readonly counters: Counters, private readonly logger: Logger) {
     this.clientKeyOf = createClientKey(config.clientKey, config.trustedProxies);
-    if (store.backend === 'redis') {
-      const { connectRateLimitRedis } = require('./rateLimitRedis') as typeof import('./rateLimitRedis');
-      this.redis = connectRateLimitRedis(store.redis, logger);
-    }
     const budget = (unit: Unit, scope: Scope, limit: number): Budget[] => {
       if (limit === 0) return [];
-      const options = { points: limit, duration: config.windowSec, keyPrefix: `${store.keyPrefix}rl:${unit}:${scope}` };
-      const limiter = this.redis
-        ? new RateLimiterRedis({ ...options, storeClient: this.redis.client, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) })
-        : new RateLimiterMemory(options);
+      const limiter = counters.family({ points: limit, durationSec: config.windowSec, keyPrefix: `rl:${unit}:${scope}` });
       return [{ unit, scope, limit, limiter }];
     };
     this.requests = [...budget('requests', 'client', config.perClient.requests), ...budget('requests', 'global', config.global.requests)];
@@ -76,7 +65,7 @@ export class RateLimitBudgets implements RateLimiter {
   }
 
   async close(): Promise<void> {
-    await this.redis?.close();
+    await this.counters.close();
   }
 
   private async spend(budgets: readonly Budget[], clientKey: string, points: number): Promise<RateLimitDecision> {

@@ -1,5 +1,3 @@
-import type { JunctionConfig } from '../config';
-import type { Logger } from '../observability';
 import type { ClientFacts } from './rateLimitClientKey';
 
 /** Where one budget stands after a request: for the RateLimit-* headers. */
@@ -21,7 +19,7 @@ export type RateLimitDecision =
 /**
  * Per-client and global budgets of requests and of estimated cost, per fixed window (`rateLimit.windowSec`).
  * Never throws and never fails a request for its own sake: a store that is down is replaced by per-process
- * counting (see rateLimitBudgets.ts).
+ * counting (see store/redisCounters.ts).
  */
 export interface RateLimiter {
   /** Who the request counts against (`rateLimit.clientKey`, `rateLimit.trustedProxies`). */
@@ -34,20 +32,4 @@ export interface RateLimiter {
   readonly limitsCost: boolean;
   /** Closes the limiter's own Redis connection, if any. */
   close(): Promise<void>;
-}
-
-/**
- * The configured rate limiter, or undefined when rate limiting is off or sets no limit. Counters live where
- * the store does: in this process (memory) or in Redis, shared by every replica. The library (and ioredis)
- * is loaded only when rate limiting is on.
- */
-export function createRateLimiter(config: JunctionConfig['rateLimit'], store: JunctionConfig['store'], logger: Logger): RateLimiter | undefined {
-  const limits = [config.perClient.requests, config.perClient.cost, config.global.requests, config.global.cost];
-  if (!config.enabled) return undefined;
-  if (limits.every((limit) => limit === 0)) {
-    logger.warn('rateLimit.enabled is set but every limit is 0: nothing is rate limited');
-    return undefined;
-  }
-  const { RateLimitBudgets } = require('./rateLimitBudgets') as typeof import('./rateLimitBudgets');
-  return new RateLimitBudgets(config, store, logger);
 }

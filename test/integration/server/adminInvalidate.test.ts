@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { Invalidations, MemoryStore, cacheTag, tagsOf } from '../../../src/cache';
+import { Invalidations, cacheTag, tagsOf } from '../../../src/cache';
+import { MemoryStore } from '../../../src/store';
 import { PersistedOperations } from '../../../src/operations';
 import { buildAuthenticator } from '../../../src/server/authentication';
 import { createHttpServer } from '../../../src/server/httpServer';

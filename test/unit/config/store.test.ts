@@ -1,6 +1,6 @@
-import { createStore, MemoryStore } from '../../../src/cache';
-import { RedisStore } from '../../../src/cache/redisStore';
-import { entryBytes } from '../../../src/cache/memoryStore';
+import { createStore, MemoryStore } from '../../../src/store';
+import { RedisStore } from '../../../src/store/redisStore';
+import { entryBytes } from '../../../src/store/memoryStore';
 import { loadConfig, type Environment, type JunctionConfig } from '../../../src/config';
 import { createLogger } from '../../../src/observability';
 import { writeTemp } from '../../helpers/gateway';

@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import { affectedOperations, diffSchemas, type KnownOperation } from '../../../src/registry/schemaDiff';
+import { affectedOperations, type KnownOperation } from '../../../src/registry/operationUsage';
+import { diffSchemas } from '../../../src/registry/schemaDiff';
 import { before, edited } from './schemas';
 
 /** Checks manifest operations (named by their keys) against the change from `before` to `after`. */

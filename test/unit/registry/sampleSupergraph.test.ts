@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { composeSubgraphs, formatIssue } from '../../../src/composition';
-import { affectedOperations, diffSchemas, type KnownOperation } from '../../../src/registry/schemaDiff';
+import { affectedOperations, type KnownOperation } from '../../../src/registry/operationUsage';
+import { diffSchemas } from '../../../src/registry/schemaDiff';
 
 const NAMES = ['accounts', 'inventory', 'products', 'reviews'] as const;
 const sdlOf = (name: string) => readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8');

@@ -1,6 +1,8 @@
 /**
- * A bounded least-recently-used map (plans, limit verdicts, …). A stream of distinct operations (or an attacker
- * generating them) evicts old entries instead of growing memory without limit.
+ * A bounded least-recently-used map, in this process (verified tokens and subgraph identity tokens, limit
+ * verdicts, plans, unknown persisted ids, recent operations). A stream of distinct operations (or an attacker
+ * generating them) evicts old entries instead of growing memory without limit. The synchronous, count-bounded
+ * sibling of MemoryStore: it lives with the store, which auth, security, operations and the gateway all use.
  */
 export class LruMap<V> {
   private readonly entries = new Map<string, V>();

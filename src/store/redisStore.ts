@@ -1,7 +1,6 @@
-import type Redis from 'ioredis';
 import { Cluster } from 'ioredis';
-import { createRedisClient } from './redisClient';
 import type { Logger } from '../observability';
+import { RedisConnection } from './redisConnection';
 import type { Store } from './store';
 
 export interface RedisStoreOptions {
@@ -18,79 +17,18 @@ export interface RedisStoreOptions {
   maxRetriesPerRequest: number;
 }
 
-const LOG_EVERY_MS = 10_000;
-const QUIT_WAIT_MS = 500;
-
-
-/** The client and its health, shared by a store and its scoped views. */
-class Connection {
-  readonly client: Redis | Cluster;
-  closed = false;
-  private started = false;
-  private failing = false;
-  private lastWarnAt = 0;
-  private suppressed = 0;
-
-  constructor(options: RedisStoreOptions, private readonly logger: Logger) {
-    this.client = createRedisClient(options);
-    if (this.client instanceof Cluster) this.client.on('node error', (err: Error) => this.connectionFailed(err));
-    // Connection errors arrive as events; unheard, ioredis writes every one to stderr, unthrottled.
-    this.client.on('error', (err: Error) => this.connectionFailed(err));
-    this.client.on('ready', () => {
-      this.started = true;
-      this.succeeded();
-    });
-  }
-
-  private connectionFailed(err: Error): void {
-    this.started = true;
-    this.failed(err);
-  }
-
-  /** Logs the first failure at once, then at most one line per LOG_EVERY_MS while failures go on. */
-  failed(err: unknown): void {
-    // Commands sent before the first connection attempt ends are refused; that is starting, not failing.
-    if (this.closed || !this.started) return;
-    const now = Date.now();
-    const message = err instanceof Error ? err.message : String(err);
-    if (!this.failing) {
-      this.failing = true;
-      this.lastWarnAt = now;
-      this.suppressed = 0;
-      this.logger.warn({ err: message }, 'store: Redis is failing, answering misses');
-    } else if (now - this.lastWarnAt >= LOG_EVERY_MS) {
-      this.logger.warn({ err: message, failuresSinceLastLine: this.suppressed + 1 }, 'store: Redis still unavailable');
-      this.lastWarnAt = now;
-      this.suppressed = 0;
-    } else {
-      this.suppressed++;
-    }
-  }
-
-  succeeded(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.logger.info('store: Redis answers again');
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    // QUIT lets pending replies arrive, but is refused while disconnected (no offline queue) and may not answer.
-    let timer: NodeJS.Timeout | undefined;
-    const givenUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS)));
-    await Promise.race([this.client.quit().catch(() => undefined), givenUp]);
-    clearTimeout(timer);
-    if (this.client.status !== 'end') this.client.disconnect();
-  }
-}
+const HEALTH_MESSAGES = {
+  failing: 'store: Redis is failing, answering misses',
+  stillFailing: 'store: Redis still unavailable',
+  recovered: 'store: Redis answers again',
+};
 
 /** A view of the connection under a prefix; closing a view only ends that view. */
 class RedisView implements Store {
   readonly kind = 'redis';
   private viewClosed = false;
 
-  constructor(protected readonly connection: Connection, private readonly prefix: string) {}
+  constructor(protected readonly connection: RedisConnection, private readonly prefix: string) {}
 
   async get(key: string): Promise<string | undefined> {
     if (!this.open()) return undefined;
@@ -187,7 +125,7 @@ class RedisView implements Store {
  */
 export class RedisStore extends RedisView {
   constructor(options: RedisStoreOptions, logger: Logger) {
-    super(new Connection(options, logger), options.keyPrefix ?? '');
+    super(new RedisConnection(options, logger, HEALTH_MESSAGES), options.keyPrefix ?? '');
   }
 
   /** Closes the connection; this store and all its views answer misses afterwards. */

@@ -1,4 +1,4 @@
-import { LruMap } from '../../../src/cache';
+import { LruMap } from '../../../src/store';
 
 describe('LruMap', () => {
   it('never holds more than maxEntries and evicts the least recently used', () => {

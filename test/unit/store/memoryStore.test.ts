@@ -1,4 +1,4 @@
-import { MemoryStore, entryBytes } from '../../../src/cache/memoryStore';
+import { MemoryStore, entryBytes } from '../../../src/store/memoryStore';
 
 // Date.now and the sweep timer are faked, so expiry is exact rather than raced against the clock.
 describe('MemoryStore', () => {

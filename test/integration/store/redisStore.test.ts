@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisStore, type RedisStoreOptions } from '../../../src/cache/redisStore';
+import { RedisStore, type RedisStoreOptions } from '../../../src/store/redisStore';
 import { captureLogs } from '../../helpers/logCapture';
 import { sharedRedisUrl, startPrivateRedis, startPrivateRedisCluster, uniquePrefix } from '../../helpers/redis';
 import { waitFor } from '../../helpers/waitFor';

@@ -1,6 +1,8 @@
 /**
- * The one key/value interface behind everything Junction stores (APQ, caches, rate limits, registry): in
- * memory by default, Redis when configured (ARCHITECTURE.md, "One store abstraction, two backends").
+ * The key/value interface behind what Junction caches (APQ, responses, entities, invalidation markers, shared
+ * plans): in memory by default, Redis when configured (ARCHITECTURE.md, "One store abstraction, two
+ * backends"). Its siblings on the same backends: counters (counters.ts, rate limits) and compare-and-set
+ * documents (compareAndSet.ts, the registry).
  *
  * Reads and writes never throw and never hang: a backend that is down or slower than its command timeout
  * answers a miss (`undefined`) or a failed write (`false`). Callers treat the store as a cache, never as
