@@ -1,10 +1,11 @@
-import { getVariableValues, GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { IdentitySigner, Principal } from '../auth';
-import { entitiesInResult, principalKey, type EntityCache, type Invalidations } from '../cache';
+import { principalKey, type EntityCache, type Invalidations } from '../cache';
 import type { Store } from '../store';
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
 import { executePlan, type PreparedOperation } from './execution';
+import { invalidateMutated } from './mutationInvalidation';
 import type { GatewayContext } from './gatewayContext';
 import type { HeaderPlanner } from './headerRules';
 import { OperationAuthorization, type AuthorizedOperation } from './operationAuthorization';
@@ -202,7 +203,8 @@ export class JunctionGateway {
       executeSpan.end();
     }
     if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
-    if (rc.operation.operation === 'mutation') await this.invalidateMutated(state, rc, result.data);
+    const caching = this.options.caching;
+    if (rc.operation.operation === 'mutation' && caching?.invalidateOnMutation) await invalidateMutated(caching.invalidations, state, rc, result.data);
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
     return result;
   }
@@ -234,16 +236,6 @@ export class JunctionGateway {
     if (denied.length > 0 || errors.length > 0) return { errors: [...denied, ...errors], data: shaped.data };
     // As @apollo/gateway does: completion problems are reported apart when nothing else failed.
     return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: shaped.data } : { data: shaped.data };
-  }
-
-  // A mutation's result names the entities it changed: their cached copies (and responses holding their type) go.
-  private async invalidateMutated(state: SupergraphState, rc: ExecutorContext, data: ExecutionResult['data']): Promise<void> {
-    const caching = this.options.caching;
-    if (!caching?.invalidateOnMutation || !data) return;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of rc.document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    const targets = entitiesInResult(state.schema, rc.operation, fragments, data, state.entityKeys);
-    if (targets.length > 0) await caching.invalidations.invalidate(targets);
   }
 
   /**

@@ -52,7 +52,8 @@ export function createApolloServer(
     // Junction owns the process lifecycle (graceful drain in server/junction.ts), not Apollo Server.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ suggestions: config.graphql.suggestions, logger }),
-    allowBatchedHttpRequests: config.limits.batching.enabled,
+    // Batches are the pipeline's (pipeline/stages/batching.ts): it runs each operation on its own, with its own context.
+    allowBatchedHttpRequests: false,
     // At most 100 validation errors per response: graphql-js stops at maxErrors and adds one "aborted" error.
     validationOptions: { maxErrors: 99 },
     // APQ and manifests are resolved by Junction before Apollo Server sees the request (operations/); a
