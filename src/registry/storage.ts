@@ -38,7 +38,7 @@ export interface RegistryDocument {
   readonly versions: readonly SupergraphVersion[];
 }
 
-export const EMPTY_REGISTRY: RegistryDocument = Object.freeze({ revision: 0, current: 0, versions: [] });
+const EMPTY_REGISTRY: RegistryDocument = Object.freeze({ revision: 0, current: 0, versions: [] });
 
 /**
  * Where the registry lives. Reads and writes may throw (the storage is unavailable): a registry operation then

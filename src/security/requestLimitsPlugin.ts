@@ -34,7 +34,7 @@ interface Verdict {
 }
 
 /** Where later hooks (the plan dry-run explain) find a request's limit statuses. */
-export const limitStatusesOf = new WeakMap<object, LimitStatus[]>();
+const limitStatusesOf = new WeakMap<object, LimitStatus[]>();
 
 // Apollo Server turns only errors thrown from `didResolveOperation` into client errors (a throw from
 // `didResolveSource` becomes a 500), so the refusal found at the source is thrown there.

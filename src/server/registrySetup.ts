@@ -6,7 +6,7 @@ import type { Logger } from '../observability';
 import { FileRegistryStorage, RedisRegistryStorage, type RegistryStorage } from '../registry';
 
 /** The registry's storage: registry.json in the data directory, or Redis (the store's connection settings). */
-export function createRegistryStorage(config: JunctionConfig, logger: Logger): RegistryStorage {
+export function createRegistryStorage(config: Pick<JunctionConfig, 'registry' | 'store'>, logger: Logger): RegistryStorage {
   if (config.registry.backend === 'file') return new FileRegistryStorage(resolve(config.registry.dataDir));
   // ioredis (a few MiB resident) is loaded only when the registry lives in Redis. Registry commands wait for a
   // connection (offline queue on) but never for ever.

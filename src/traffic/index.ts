@@ -1,5 +1,5 @@
 export { createRateLimiter, type RateLimiter, type RateLimitDecision, type Quota } from './rateLimiter';
-export { createClientKey, clientIp, ipBucket, trustedSet, ANONYMOUS_CLIENT, type ClientFacts, type ClientKeyRule } from './rateLimitClientKey';
+export { createClientKey, clientIp, ipBucket, trustedSet, type ClientFacts, type ClientKeyRule } from './rateLimitClientKey';
 export { rateLimitHeaders, tighterQuota } from './rateLimitHeaders';
 export { rateLimitPlugin, type RateLimitContext, type RateLimitPluginOptions } from './rateLimitPlugin';
 export { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from './circuitBreaker';

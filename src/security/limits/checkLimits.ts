@@ -1,26 +1,8 @@
+import type { LimitMode, LimitName, LimitsConfig } from '../../config';
 import type { ErrorCode } from '../../errors';
 import type { OperationMeasures } from './measureOperation';
 
-export type LimitMode = 'enforce' | 'measure';
-
-/** One configured limit: its maximum and whether going over rejects (enforce) or only logs (measure). */
-export interface Limit {
-  max: number;
-  mode: LimitMode;
-}
-
-export interface LimitsConfig {
-  maxTokens: Limit;
-  maxDepth: Limit;
-  maxHeight: Limit;
-  maxAliases: Limit;
-  maxRootFields: Limit;
-  maxDirectives: Limit;
-  maxSelections: Limit;
-  maxIntrospectionDepth: Limit;
-}
-
-export type LimitName = keyof LimitsConfig;
+export type { Limit, LimitMode, LimitName, LimitsConfig } from '../../config';
 
 /** Each limit's code (Apollo Router's names where one exists) and what it measures. */
 export const LIMITS: Record<LimitName, { code: ErrorCode; what: string; measure: keyof OperationMeasures | 'tokens' }> = {
