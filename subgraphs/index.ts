@@ -11,10 +11,9 @@ import type { ProductsDataLayer } from './products/data';
 import { reviews } from './reviews';
 import type { ReviewsDataLayer } from './reviews/data';
 
-export { DEFAULT_PORTS, SUBGRAPH_NAMES, isSubgraphName, type SubgraphName } from './common/names';
-export { GRAPHQL_PATH, type RunningSubgraph, type ServeOptions } from './common/serve';
+export { SUBGRAPH_NAMES, type SubgraphName } from './common/names';
+export type { RunningSubgraph, ServeOptions } from './common/serve';
 export type { SubgraphDefinition } from './common/definition';
-export { viewerId, IDENTITY_HEADER } from './common/context';
 
 /** Which data layer (with its call counters) each subgraph exposes to tests. */
 export interface SubgraphDataLayers {

@@ -2,4 +2,4 @@ export type { Principal, AuthenticationOptions, HeaderReader, Authenticator } fr
 export { AuthenticationError } from './authenticationError';
 export { createAuthenticator } from './authenticator';
 export { loadOrCreateDevKey, signDevToken, type DevKey } from './devKey';
-export { createIdentitySigner, loadOrCreateIdentitySecret, IDENTITY_ISSUER, type IdentitySigner } from './subgraphIdentity';
+export { createIdentitySigner, loadOrCreateIdentitySecret, type IdentitySigner } from './subgraphIdentity';

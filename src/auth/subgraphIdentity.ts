@@ -16,7 +16,7 @@ export interface IdentitySigner {
   tokenFor(principal: Principal, subgraph: string): Promise<string>;
 }
 
-export const IDENTITY_ISSUER = 'junction';
+const IDENTITY_ISSUER = 'junction';
 const SECRET_FILE = 'identity-secret';
 
 export function createIdentitySigner(options: { secret: string; ttlSec: number }): IdentitySigner {

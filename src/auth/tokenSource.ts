@@ -1,12 +1,8 @@
 import { AuthenticationError } from './authenticationError';
-import type { HeaderReader } from './types';
+import type { AuthenticationOptions, HeaderReader } from './types';
 
-export interface TokenSource {
-  readonly header: string;
-  readonly prefix: string;
-  readonly cookie: string | undefined;
-  readonly maxTokenBytes: number;
-}
+/** Where a request's token is read (gateway.yaml `auth`). */
+export type TokenSource = Readonly<Pick<AuthenticationOptions, 'header' | 'prefix' | 'cookie' | 'maxTokenBytes'>>;
 
 /** The request's token: from the header, else from the cookie; undefined when neither carries one. */
 export function readToken(headers: HeaderReader, source: TokenSource): string | undefined {

@@ -1,3 +1,5 @@
+import type { JunctionConfig } from '../config';
+
 /** Who sent a request, from a verified token. Frozen: resolvers and plugins read it, never change it. */
 export interface Principal {
   readonly sub: string | undefined;
@@ -8,29 +10,17 @@ export interface Principal {
 /** A local public key: a JWK (its `alg`, when present, narrows what it verifies) or an SPKI PEM with its algorithm. */
 export type LocalKey = { jwk: Record<string, unknown> } | { pem: string; alg: string };
 
-export interface AuthenticationOptions {
-  /** Header carrying the token, e.g. 'authorization' (case-insensitive). */
-  header: string;
-  /** e.g. 'Bearer ' (its scheme matched case-insensitively); '' = the header is the raw token. */
-  prefix: string;
-  /** Read the token from this cookie when the header is absent. */
-  cookie?: string;
-  /** A missing token is UNAUTHENTICATED instead of anonymous. */
-  require: boolean;
-  issuer?: string | string[];
-  audience?: string | string[];
+/**
+ * gateway.yaml `auth` as the authenticator takes it (the development key already added to `keys`). The
+ * algorithm list is plain strings, so a caller other than the config (which allows only the supported ones)
+ * still gets each checked (an unknown one, or `none`, is refused).
+ */
+export type AuthenticationOptions = Omit<JunctionConfig['auth'], 'devKey' | 'devKeyDir' | 'algorithms' | 'keys' | 'secrets'> & {
   /** Allowlist; a token with any other alg (incl. "none") is refused. */
-  algorithms: string[];
-  /** Skew allowed on exp/nbf. */
-  clockToleranceSec: number;
-  /** A larger token is refused before any parsing. */
-  maxTokenBytes: number;
-  /** Remote JWKS, cached; an unknown kid refetches it at most once per cooldownMs. */
-  jwks?: { url: string; cooldownMs: number; timeoutMs: number };
+  algorithms: readonly string[];
   keys?: ReadonlyArray<LocalKey>;
-  /** HMAC secrets (at least 32 bytes), honoured only for the HS algorithms in the allowlist. */
-  secrets?: ReadonlyArray<{ secret: string }>;
-}
+  secrets?: JunctionConfig['auth']['secrets'];
+};
 
 /** Fetch's Headers, or a wrapper over Node's IncomingHttpHeaders. */
 export interface HeaderReader {

@@ -72,7 +72,7 @@ export function routingUrl(value: string): string {
   return value;
 }
 
-export function httpUrl(option: string, value: string): URL {
+function httpUrl(option: string, value: string): URL {
   let url: URL;
   try {
     url = new URL(value);

@@ -1,82 +1,90 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import type { SubgraphErrorRule } from '../errors';
-import type { Limit, LimitName, LimitsConfig } from './limits';
-import { configSchema, LIMIT_DEFAULTS, METRICS_LISTENER_DEFAULTS, SUBGRAPH_DEFAULTS, type RawConfig } from './schema';
+import { configSchema, isLogLevel, LIMIT_DEFAULTS, METRICS_LISTENER_DEFAULTS, SUBGRAPH_DEFAULTS, type HeaderRule, type RawConfig, type SubgraphSettings } from './schema';
 import { parseYamlWith, type Validated } from './yamlDocument';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** Junction's settings after validation and defaults: frozen, read once at start. */
+/**
+ * `T` with the keys `K` resolved: optional in the schema because their default depends on NODE_ENV or the
+ * environment, always set once `loadConfig` has run.
+ */
+type Resolved<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> };
+
+/** The operation limits (`limits.maxDepth`, …). */
+export type LimitName = keyof typeof LIMIT_DEFAULTS;
+/** One limit, resolved: its maximum and whether going over rejects (enforce) or only logs (measure). */
+export type Limit = Required<Exclude<RawConfig['limits'][LimitName], number>>;
+export type LimitMode = Limit['mode'];
+export type LimitsConfig = Record<LimitName, Limit>;
+
+/** `cors` and `admin.cors`: who may read answers from a browser page on another origin. */
+export type CorsSettings = RawConfig['cors'];
+
+/** How one subgraph's errors reach clients (`subgraphErrors.all`, a subgraph's entry resolved over it). */
+export type SubgraphErrorRule = Resolved<RawConfig['subgraphErrors']['all'], 'redact'>;
+
+type BypassHeader = NonNullable<RawConfig['persistedQueries']['bypass']['header']>;
+
+/**
+ * Junction's settings after validation and defaults: frozen, read once at start. Every section is the
+ * schema's own type (src/config/schema.ts), with what `loadConfig` resolves from NODE_ENV and the environment.
+ * The header names features look up are lower case: the identity and bypass headers, the cache tag and vary
+ * headers, the names in header rules.
+ */
 export interface JunctionConfig {
   readonly production: boolean;
   readonly server: Omit<RawConfig['server'], 'workers'> & { workers: number };
-  readonly graphql: { landingPage: boolean; introspection: boolean; suggestions: boolean };
+  /** Landing page and introspection on outside production; suggestions only when NODE_ENV=development. */
+  readonly graphql: Resolved<RawConfig['graphql'], 'landingPage' | 'introspection' | 'suggestions'>;
   /** CORS on /graphql (README "CORS"). */
   readonly cors: CorsSettings;
-  readonly limits: LimitsConfig & { batching: { enabled: boolean; maxSize: number }; variables: { maxDepth: number; maxValues: number } };
-  readonly cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number; expose: boolean };
-  readonly queryPlan: { expose: boolean; cacheMaxEntries: number; overrideLabels: Readonly<Record<string, boolean>>; shared: boolean };
+  readonly limits: LimitsConfig & Pick<RawConfig['limits'], 'batching' | 'variables'>;
+  readonly cost: Resolved<RawConfig['cost'], 'expose'>;
+  readonly queryPlan: Resolved<RawConfig['queryPlan'], 'expose'>;
   readonly subgraphs: {
     all: SubgraphSettings;
     byName: Readonly<Record<string, SubgraphSettings>>;
   };
   readonly traffic: RawConfig['traffic'];
   readonly rateLimit: RawConfig['rateLimit'];
-  readonly execution: { executor: 'junction' | 'apollo' };
+  readonly execution: RawConfig['execution'];
   readonly headers: RawConfig['headers'];
   /** What of a subgraph's errors reaches clients: `all`, and per subgraph name (each key resolved over `all`). */
   readonly subgraphErrors: { all: SubgraphErrorRule; byName: Readonly<Record<string, SubgraphErrorRule>> };
   readonly authorization: RawConfig['authorization'];
-  readonly identity: {
-    forwardClaims: boolean;
-    subgraphToken: { header: string; ttlSec: number; secret: string | undefined; devSecret: boolean };
+  readonly identity: Omit<RawConfig['identity'], 'subgraphToken'> & {
+    subgraphToken: RawConfig['identity']['subgraphToken'] & {
+      /** Outside production, without a secret, the generated development secret is used. */
+      devSecret: boolean;
+    };
   };
-  readonly auth: Omit<RawConfig['auth'], 'devKey'> & {
-    /** Accept `junction token` tokens (never in production). */
-    devKey: boolean;
+  readonly auth: Resolved<RawConfig['auth'], 'devKey'> & {
     /** Where the development key lives (the package's `.junction/`, kept out of git). */
     devKeyDir: string;
   };
-  readonly supergraph: { watch: boolean };
-  readonly store: {
-    backend: 'memory' | 'redis';
-    keyPrefix: string;
-    memory: { maxBytes: number };
-    redis: { url: string | undefined; cluster: readonly string[]; commandTimeoutMs: number; connectTimeoutMs: number; maxRetriesPerRequest: number };
-  };
+  readonly supergraph: RawConfig['supergraph'];
+  readonly store: Resolved<RawConfig['store'], 'backend'>;
   readonly persistedQueries: Omit<RawConfig['persistedQueries'], 'bypass'> & {
-    bypass: { scopes: readonly string[]; header: { name: string; value: string } | undefined };
+    bypass: Omit<RawConfig['persistedQueries']['bypass'], 'header'> & {
+      /** The header and its secret (read from the environment when so configured); undefined: none. */
+      header: (Omit<BypassHeader, 'value' | 'valueFromEnv'> & { value: string }) | undefined;
+    };
   };
   readonly cache: RawConfig['cache'];
-  readonly admin: { scopes: readonly string[]; token: string | undefined; cors: CorsSettings | undefined };
-  readonly registry: Omit<RawConfig['registry'], 'backend'> & { backend: 'file' | 'redis' };
-  readonly logging: { level: string; accessLog: boolean };
+  readonly admin: Omit<RawConfig['admin'], 'token'> & { token: string | undefined };
+  readonly registry: Resolved<RawConfig['registry'], 'backend'>;
+  readonly logging: RawConfig['logging'];
   /** OpenTelemetry tracing; `endpoint` undefined = the OTLP exporter's default (http://localhost:4318/v1/traces). */
-  readonly tracing: { enabled: boolean; serviceName: string; endpoint: string | undefined };
-  readonly metrics: {
-    enabled: boolean;
-    path: string;
+  readonly tracing: Resolved<RawConfig['tracing'], 'enabled' | 'serviceName'> & { endpoint: string | undefined };
+  readonly metrics: Omit<RawConfig['metrics'], 'token' | 'port' | 'host'> & {
     token: string | undefined;
     /** The metrics' own listener; undefined: they are served on the GraphQL port. */
-    listener: { host: string; port: number } | undefined;
+    listener: Required<Pick<RawConfig['metrics'], 'host' | 'port'>> | undefined;
   };
   /** The environment as read at start, for `${env.NAME}` expansion in supergraph.yaml. */
   readonly env: Environment;
-}
-
-/** `cors` and `admin.cors`: who may read answers from a browser page on another origin. */
-export type CorsSettings = RawConfig['cors'];
-
-/** One subgraph's transport and resilience settings (`subgraphs.all`, then its own name over it). */
-export interface SubgraphSettings {
-  timeoutMs: number;
-  maxResponseBytes: number;
-  maxConnections: number;
-  retries: { attempts: number; backoffMs: number; maxBackoffMs: number; budgetPercent: number; maxRetryAfterMs: number };
-  circuitBreaker: { enabled: boolean; windowMs: number; minimumRequests: number; errorRatePercent: number; openMs: number; halfOpenProbes: number };
-  dedup: boolean;
 }
 
 export interface ConfigInput {
@@ -121,8 +129,11 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
   const port = input.overrides?.port ?? envInt(env, 'PORT', problems) ?? raw.server.port;
   const host = input.overrides?.host ?? env.HOST ?? raw.server.host;
   const workers = input.overrides?.workers ?? (raw.server.workers === 'auto' ? availableParallelism() : raw.server.workers);
-  const level = env.LOG_LEVEL ?? raw.logging.level;
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) problems.push(`LOG_LEVEL: unknown level "${level}"`);
+  let level = raw.logging.level;
+  if (env.LOG_LEVEL !== undefined) {
+    if (isLogLevel(env.LOG_LEVEL)) level = env.LOG_LEVEL;
+    else problems.push(`LOG_LEVEL: unknown level "${env.LOG_LEVEL}"`);
+  }
   if (port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
   if (env.JUNCTION_IDENTITY_SECRET !== undefined && env.JUNCTION_IDENTITY_SECRET.length < 32) problems.push('JUNCTION_IDENTITY_SECRET: must be at least 32 characters');
   if (env.NODE_ENV === 'production' && raw.auth.devKey === true) problems.push('auth.devKey: the development key is refused in production');
@@ -152,7 +163,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     retries: { ...base.retries, ...over.retries },
     circuitBreaker: { ...base.circuitBreaker, ...over.circuitBreaker },
   });
-  const all = merge(SUBGRAPH_DEFAULTS as unknown as SubgraphSettings, rawAll);
+  const all = merge(SUBGRAPH_DEFAULTS, rawAll);
   const byName = Object.fromEntries(Object.entries(rawByName).map(([name, over]) => [name, merge(all, over)]));
   const config: JunctionConfig = {
     production,
@@ -170,7 +181,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     traffic: raw.traffic,
     rateLimit: raw.rateLimit,
     execution: raw.execution,
-    headers: raw.headers,
+    headers: { all: raw.headers.all.map(lowerCaseNames), subgraphs: Object.fromEntries(Object.entries(raw.headers.subgraphs).map(([name, rules]) => [name, rules.map(lowerCaseNames)])) },
     subgraphErrors: resolveSubgraphErrors(raw.subgraphErrors, production),
     authorization: raw.authorization,
     identity: {
@@ -192,7 +203,11 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
         header: bypassHeader && bypassValue ? { name: bypassHeader.name.toLowerCase(), value: bypassValue } : undefined,
       },
     },
-    cache: raw.cache,
+    cache: {
+      ...raw.cache,
+      response: { ...raw.cache.response, varyHeaders: raw.cache.response.varyHeaders.map((h) => h.toLowerCase()) },
+      tagHeader: raw.cache.tagHeader.toLowerCase(),
+    },
     admin: { scopes: raw.admin.scopes, token: adminToken, cors: raw.admin.cors },
     registry: { ...raw.registry, backend: registryBackend },
     logging: { level, accessLog: raw.logging.accessLog },
@@ -262,6 +277,19 @@ function resolveLimits(raw: RawConfig['limits']): JunctionConfig['limits'] {
     resolved[name] = typeof value === 'number' ? { max: value, mode: raw.mode } : { max: value.max, mode: value.mode ?? raw.mode };
   }
   return { ...(resolved as LimitsConfig), batching: raw.batching, variables: raw.variables };
+}
+
+/** A header rule with its header names in lower case (patterns match case-insensitively; values are kept). */
+function lowerCaseNames(rule: HeaderRule): HeaderRule {
+  if ('propagate' in rule) return { propagate: lowerCased(rule.propagate, ['named', 'rename']) };
+  if ('insert' in rule) return { insert: lowerCased(rule.insert, ['name']) };
+  return { remove: lowerCased(rule.remove, ['named']) };
+}
+
+function lowerCased<T extends Record<string, unknown>>(value: T, keys: ReadonlyArray<keyof T>): T {
+  const copy = { ...value };
+  for (const key of keys) if (typeof copy[key] === 'string') copy[key] = (copy[key] as string).toLowerCase() as T[keyof T];
+  return copy;
 }
 
 /** The folder holding Junction's package.json, whether running from src/ (tests) or dist/src/ (built). */

@@ -34,27 +34,32 @@ const circuitBreaker = z
   })
   .strict();
 
+/** One subgraph's transport and resilience settings, complete (SUBGRAPH_DEFAULTS, then `all`, then its own name). */
 const subgraphTransport = z
   .object({
-    /** Abort a subgraph fetch after this long (GATEWAY_TIMEOUT at the affected paths). */
+    /** Longest wait for a subgraph's answer headers, and for each gap in its body; beyond it the socket is closed
+     * and the fetch yields GATEWAY_TIMEOUT at the affected paths. */
     timeoutMs: z.number().int().positive().max(600_000),
-    /** Largest subgraph answer read (SUBGRAPH_RESPONSE_TOO_LARGE beyond). */
+    /** Largest subgraph answer read: a larger one is cut off (SUBGRAPH_RESPONSE_TOO_LARGE). */
     maxResponseBytes: z.number().int().positive(),
     /** Keep-alive connections per subgraph. */
     maxConnections: z.number().int().positive().max(4096),
-    retries: retries.partial(),
-    circuitBreaker: circuitBreaker.partial(),
+    retries,
+    circuitBreaker,
     /** Identical query fetches in flight at once (same operation, variables and identity) share one subgraph request. */
     dedup: z.boolean(),
   })
   .strict();
+/** As written under `subgraphs.<name>`: any key, nested ones key by key (merged over `all` in loadConfig). */
+const subgraphTransportOverride = subgraphTransport.extend({ retries: retries.partial(), circuitBreaker: circuitBreaker.partial() }).partial();
 
 const mode = z.enum(['enforce', 'measure']);
 /** A limit is a number (mode from `limits.mode`) or `{ max, mode }`. */
 const limit = (fallback: number) =>
   z.union([z.number().int().positive(), z.object({ max: z.number().int().positive(), mode: mode.optional() }).strict()]).default(fallback);
 
-/** Secure defaults: generous for real clients (Sandbox's introspection query, the benchmark query), tight for attacks. */
+/** The operation limits (`limits.<name>`), each with its secure default: generous for real clients (Sandbox's
+ * introspection query, the benchmark query), tight for attacks. */
 export const LIMIT_DEFAULTS = {
   maxTokens: 5000,
   maxDepth: 20,
@@ -65,6 +70,7 @@ export const LIMIT_DEFAULTS = {
   maxSelections: 5000,
   maxIntrospectionDepth: 20,
 } as const;
+const limitFields = Object.fromEntries(Object.entries(LIMIT_DEFAULTS).map(([name, max]) => [name, limit(max)])) as { [N in keyof typeof LIMIT_DEFAULTS]: ReturnType<typeof limit> };
 
 /** A secret given inline (`value`) or as the environment variable holding it (`valueFromEnv`); see resolveSecret. */
 const secretFields = (minLength: number) => ({ value: z.string().min(minLength).optional(), valueFromEnv: z.string().min(1).optional() });
@@ -92,7 +98,7 @@ const headerRule = z.union([
  * describe the subgraph's internals. Persisted-query and GraphQL validation codes are not here: Junction
  * sends subgraphs full, planned documents, so such an error from a subgraph is a gateway/subgraph mismatch.
  */
-export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
+const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
 
 const extensionKey = z.string().min(1).max(100);
 /** How one subgraph's errors reach clients (`subgraphErrors.all`, or a subgraph's own entry over it). */
@@ -159,14 +165,16 @@ const corsSettings = (defaults: { origins: string[]; methods: string[] }) =>
       }
     });
 
-export const SUBGRAPH_DEFAULTS = {
+export const SUBGRAPH_DEFAULTS: SubgraphSettings = {
   timeoutMs: 30_000,
   maxResponseBytes: 32 * 1024 * 1024,
   maxConnections: 128,
   retries: { attempts: 2, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
   circuitBreaker: { enabled: true, windowMs: 10_000, minimumRequests: 20, errorRatePercent: 50, openMs: 1000, halfOpenProbes: 3 },
   dedup: true,
-} as const;
+};
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const configSchema = z
   .object({
@@ -229,14 +237,7 @@ export const configSchema = z
       .object({
         /** `enforce` rejects an operation over a limit (400, before any subgraph is called); `measure` only logs. */
         mode: mode.default('enforce'),
-        maxTokens: limit(LIMIT_DEFAULTS.maxTokens),
-        maxDepth: limit(LIMIT_DEFAULTS.maxDepth),
-        maxHeight: limit(LIMIT_DEFAULTS.maxHeight),
-        maxAliases: limit(LIMIT_DEFAULTS.maxAliases),
-        maxRootFields: limit(LIMIT_DEFAULTS.maxRootFields),
-        maxDirectives: limit(LIMIT_DEFAULTS.maxDirectives),
-        maxSelections: limit(LIMIT_DEFAULTS.maxSelections),
-        maxIntrospectionDepth: limit(LIMIT_DEFAULTS.maxIntrospectionDepth),
+        ...limitFields,
         /**
          * Stack exhaustion and CPU amplification through variables: checked on the parsed body before any other
          * work, always enforced (`mode` does not apply). A nesting of 64 is far beyond real input types and far
@@ -277,8 +278,9 @@ export const configSchema = z
       .default({}),
     auth: z
       .object({
-        /** Where the token is read: header (with prefix), else this cookie. */
+        /** Where the token is read: header (with prefix), else this cookie. The header name is case-insensitive. */
         header: z.string().min(1).default('authorization'),
+        /** The scheme before the token, matched case-insensitively; '' = the header is the raw token. */
         prefix: z.string().default('Bearer '),
         cookie: z.string().min(1).optional(),
         /** A request without a token is refused (401) instead of anonymous. */
@@ -287,13 +289,17 @@ export const configSchema = z
         audience: z.union([z.string(), z.array(z.string())]).optional(),
         /** Allowlist: a token signed with any other algorithm (or `none`) is refused. */
         algorithms: z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'HS256', 'HS384', 'HS512'])).min(1).default(['RS256', 'ES256', 'EdDSA']),
+        /** Skew allowed on exp/nbf. */
         clockToleranceSec: z.number().int().min(0).max(300).default(30),
+        /** A larger token is refused before any parsing. */
         maxTokenBytes: z.number().int().positive().default(8192),
+        /** Remote JWKS, cached; an unknown kid refetches it at most once per cooldownMs. */
         jwks: z
           .object({ url: z.string().url(), cooldownMs: z.number().int().positive().default(30_000), timeoutMs: z.number().int().positive().default(5_000) })
           .strict()
           .optional(),
         keys: z.array(z.union([z.object({ jwk: z.record(z.unknown()) }).strict(), z.object({ pem: z.string().min(1), alg: z.string().min(1) }).strict()])).default([]),
+        /** HMAC secrets (at least 32 characters), honoured only for the HS algorithms in the allowlist. */
         secrets: z.array(z.object({ secret: z.string().min(32, 'HMAC secrets must be at least 32 characters') }).strict()).default([]),
         /** Accept tokens from `junction token` (the development key in .junction/). Never honoured in production. */
         devKey: z.boolean().optional(),
@@ -360,7 +366,7 @@ export const configSchema = z
       })
       .strict()
       .default({}),
-    /** Where APQ registrations, caches and counters live (src/store/store.ts). */
+    /** Where APQ registrations, the caches, shared query plans and rate-limit counters live (src/store); the registry's Redis backend connects with these settings too. */
     store: z
       .object({
         /** `memory` (per process) or `redis` (shared by every replica). Default: `redis` when REDIS_URL is set, else `memory`. */
@@ -532,7 +538,7 @@ export const configSchema = z
       .strict()
       .default({}),
     /** `all` applies to every subgraph; a subgraph's own name overrides single settings. */
-    subgraphs: z.record(subgraphTransport.partial()).default({}),
+    subgraphs: z.record(subgraphTransportOverride).default({}),
     supergraph: z
       .object({
         /** Re-compose when supergraph.yaml or a schema file it names changes. */
@@ -542,7 +548,8 @@ export const configSchema = z
       .default({}),
     logging: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** LOG_LEVEL wins. */
+        level: logLevel.default('info'),
         /** One `request` line (info) per HTTP request: id, operation, client, status, duration, cost, cache, subgraphs. */
         accessLog: z.boolean().default(true),
       })
@@ -581,4 +588,11 @@ export const configSchema = z
   })
   .strict();
 
-export type RawConfig = z.infer<typeof configSchema>;
+/** gateway.yaml as parsed: schema defaults applied; keys whose default depends on NODE_ENV or the environment still optional. */
+export type RawConfig = z.output<typeof configSchema>;
+/** One subgraph's transport and resilience settings, resolved (`subgraphs.all`, then its own name over it). */
+export type SubgraphSettings = z.output<typeof subgraphTransport>;
+/** One header rule (`headers.all` or `headers.subgraphs.<name>`), applied in order. */
+export type HeaderRule = z.output<typeof headerRule>;
+export type LogLevel = z.output<typeof logLevel>;
+export const isLogLevel = (value: string): value is LogLevel => (logLevel.options as readonly string[]).includes(value);

@@ -1,3 +1,3 @@
 export { ERROR_CODES, type ErrorCode } from './codes';
 export { junctionError, errorBody } from './junctionError';
-export { compileSubgraphErrorPolicy, REDACTED_MESSAGE, type SubgraphErrorPolicy, type SubgraphErrorRule, type SubgraphErrorsConfig } from './subgraphErrors';
+export { compileSubgraphErrorPolicy, type SubgraphErrorPolicy } from './subgraphErrors';

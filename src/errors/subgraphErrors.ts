@@ -1,22 +1,11 @@
 import type { GraphQLFormattedError } from 'graphql';
-
-/** One subgraph's policy, as resolved in the config (`subgraphErrors`). */
-export interface SubgraphErrorRule {
-  readonly redact: boolean;
-  readonly allowExtensions: readonly string[];
-  readonly passCodes: readonly string[];
-}
-
-export interface SubgraphErrorsConfig {
-  readonly all: SubgraphErrorRule;
-  readonly byName: Readonly<Record<string, SubgraphErrorRule>>;
-}
+import type { JunctionConfig, SubgraphErrorRule } from '../config';
 
 /** The error a client sees, and whether anything of the original was withheld (then the original is logged). */
 export type SubgraphErrorPolicy = (error: GraphQLFormattedError) => { error: GraphQLFormattedError; redacted: boolean };
 
 /** Apollo Router's text for a redacted subgraph error. */
-export const REDACTED_MESSAGE = 'Subgraph errors redacted';
+const REDACTED_MESSAGE = 'Subgraph errors redacted';
 
 // Junction's own failure texts for a fetch (src/gateway/subgraphClient.ts), after `Subgraph "<name>" `: they
 // describe the transport, never the subgraph's internals. Only this exact shape counts, so a subgraph cannot
@@ -31,7 +20,7 @@ const TRANSPORT_TEXT = /^(?:is unavailable(?: \((?:HTTP \d{3}|circuit open after
  * path, `code` and `serviceName`, the allowlisted extensions, and the message only for the rule's `passCodes`
  * and for Junction's own transport failures. Undefined when no rule redacts anything.
  */
-export function compileSubgraphErrorPolicy(config: SubgraphErrorsConfig): SubgraphErrorPolicy | undefined {
+export function compileSubgraphErrorPolicy(config: JunctionConfig['subgraphErrors']): SubgraphErrorPolicy | undefined {
   const compile = (rule: SubgraphErrorRule) => ({ redact: rule.redact, keep: new Set(['code', 'serviceName', ...rule.allowExtensions]), pass: new Set(rule.passCodes) });
   const all = compile(config.all);
   const byName = new Map(Object.entries(config.byName).map(([name, rule]) => [name, compile(rule)]));

@@ -1,15 +1,5 @@
 import type { Principal } from '../auth';
-
-/** One header rule, as written in gateway.yaml (`headers.all` or `headers.subgraphs.<name>`), applied in order. */
-export type HeaderRule =
-  | { propagate: { named?: string; matching?: string; rename?: string; default?: string } }
-  | { insert: { name: string; value?: string; fromClaim?: string } }
-  | { remove: { named?: string; matching?: string } };
-
-export interface HeaderRulesConfig {
-  all: readonly HeaderRule[];
-  subgraphs: Readonly<Record<string, readonly HeaderRule[]>>;
-}
+import type { HeaderRule, JunctionConfig } from '../config';
 
 /**
  * Never forwarded, whatever a rule says. Hop-by-hop and framing headers belong to one connection; the
@@ -43,13 +33,14 @@ interface HeaderSource extends Iterable<[string, string]> {
 export type HeaderPlanner = (clientHeaders: HeaderSource, principal: Principal | undefined, subgraph: string) => string[];
 
 /**
- * Compiles the rules once; the result gives each subgraph fetch its headers as a flat [name, value, …] list.
+ * Compiles the rules once (their header names are lower case: loadConfig); the result gives each subgraph
+ * fetch its headers as a flat [name, value, …] list.
  * Secret leakage: a broad rule (`matching: "^x-"`) would hand Junction's own secrets to every subgraph, so the
  * bypass header and any header carrying the admin or metrics token are never forwarded, and credentials
  * (authorization, cookies) only by a rule naming them, as Apollo Router does. Hop-by-hop: a header the
  * client's `Connection` header lists belongs to that connection (RFC 9110 §7.6.1) and is not propagated.
  */
-export function compileHeaderRules(config: HeaderRulesConfig, guards: HeaderGuards): HeaderPlanner | undefined {
+export function compileHeaderRules(config: JunctionConfig['headers'], guards: HeaderGuards): HeaderPlanner | undefined {
   const lower = (names: readonly string[] | undefined) => (names ?? []).map((n) => n.toLowerCase());
   const never = new Set([...NEVER, guards.identityHeader.toLowerCase(), ...lower(guards.secretHeaders)]);
   const credentials = new Set([...CREDENTIALS, ...lower(guards.credentialHeaders)]);
@@ -79,9 +70,8 @@ export function compileHeaderRules(config: HeaderRulesConfig, guards: HeaderGuar
       if ('propagate' in rule) {
         const { named, rename, default: fallback } = rule.propagate;
         if (named) {
-          const source = named.toLowerCase();
-          const value = (propagatable(source) ? clientHeaders.get(source) : undefined) ?? fallback;
-          if (value !== undefined && value !== null) out.set((rename ?? named).toLowerCase(), value);
+          const value = (propagatable(named) ? clientHeaders.get(named) : undefined) ?? fallback;
+          if (value !== undefined && value !== null) out.set(rename ?? named, value);
         } else if (rule.pattern) {
           for (const [name, value] of clientHeaders) {
             const source = name.toLowerCase();
@@ -92,10 +82,10 @@ export function compileHeaderRules(config: HeaderRulesConfig, guards: HeaderGuar
         const { name, value, fromClaim } = rule.insert;
         const claim = fromClaim ? principal?.claims[fromClaim] : undefined;
         const resolved = fromClaim ? (claim === undefined || claim === null ? undefined : typeof claim === 'string' ? claim : JSON.stringify(claim)) : value;
-        if (resolved !== undefined) out.set(name.toLowerCase(), resolved);
+        if (resolved !== undefined) out.set(name, resolved);
       } else {
         const { named } = rule.remove;
-        for (const name of [...out.keys()]) if (name === named?.toLowerCase() || rule.pattern?.test(name)) out.delete(name);
+        for (const name of [...out.keys()]) if (name === named || rule.pattern?.test(name)) out.delete(name);
       }
     }
     const flat: string[] = [];

@@ -1,27 +1,18 @@
 import { Pool } from 'undici';
 import { parseCacheControl, UNCACHEABLE, type CacheHint } from '../cache/cacheHint';
-import { CircuitBreaker, type CircuitBreakerSettings, type CircuitState } from '../traffic/circuitBreaker';
+import { CircuitBreaker, type CircuitState } from '../traffic/circuitBreaker';
 import { RetryBudget } from '../traffic/retryBudget';
+import type { SubgraphSettings } from '../config';
 import type { ErrorCode } from '../errors';
 import { tracer, type TraceSpan } from '../observability/tracing';
 
-/** Per-subgraph transport and resilience settings (from `gateway.yaml` → `subgraphs`). */
-export interface SubgraphClientOptions {
-  /** Longest wait for a subgraph's answer headers, and for each gap in its body; beyond it the socket is
-   * closed and the fetch yields GATEWAY_TIMEOUT. */
-  timeoutMs: number;
-  /** A subgraph answer larger than this is cut off and yields SUBGRAPH_RESPONSE_TOO_LARGE. */
-  maxResponseBytes: number;
-  /** Keep-alive connections kept open to this subgraph. */
-  maxConnections: number;
-  retries: { attempts: number; backoffMs: number; maxBackoffMs: number; budgetPercent: number; maxRetryAfterMs: number };
-  circuitBreaker: CircuitBreakerSettings;
-  dedup: boolean;
+/** One subgraph's settings (gateway.yaml `subgraphs`, resolved), and what the client reports to. */
+export type SubgraphClientOptions = SubgraphSettings & {
   /** The response header carrying cache tags (gateway.yaml `cache.tagHeader`), lower-case. */
   cacheTagHeader?: string | undefined;
   /** Told about every fetch (metrics: observability/metrics.ts). */
   observer?: SubgraphObserver | undefined;
-}
+};
 
 /** What a fetch came to: an answer (`ok`), or `error` (HTTP ≥ 500, not a JSON object, too large, unreachable). */
 export type FetchOutcome = 'ok' | 'error' | 'timeout' | 'circuit_open';
@@ -90,8 +81,6 @@ export class SubgraphClient {
   private readonly budget: RetryBudget;
   /** Identical idempotent fetches in flight: later ones share the first one's exchange (see `send`). */
   private readonly inflight = new Map<string, Promise<Exchange>>();
-  /** Counters for metrics and tests. */
-  readonly stats = { exchanges: 0, retries: 0, deduplicated: 0, failedFast: 0 };
 
   constructor(
     readonly name: string,
@@ -130,10 +119,7 @@ export class SubgraphClient {
     if (!options.idempotent || !this.options.dedup) return this.toResponse(await this.exchange(body, headers, options));
     const key = options.key ?? (headers ? `${body}\u0000${headers.join('\u0000')}` : body);
     let shared = this.inflight.get(key);
-    if (shared) {
-      this.stats.deduplicated++;
-      this.options.observer?.subgraphDeduplicated(this.name);
-    }
+    if (shared) this.options.observer?.subgraphDeduplicated(this.name);
     else {
       shared = this.exchange(body, headers, options).finally(() => this.inflight.delete(key));
       this.inflight.set(key, shared);
@@ -179,13 +165,9 @@ export class SubgraphClient {
     const { retries } = this.options;
     this.budget.noteRequest();
     for (let attempt = 0; ; attempt++) {
-      if (!this.breaker.allow()) {
-        this.stats.failedFast++;
-        return { answer: false, code: 'SUBGRAPH_UNAVAILABLE', circuitOpen: true };
-      }
+      if (!this.breaker.allow()) return { answer: false, code: 'SUBGRAPH_UNAVAILABLE', circuitOpen: true };
       const timeoutMs = options.deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, options.deadline - Date.now());
       if (timeoutMs <= 0) return { answer: false, code: 'GATEWAY_TIMEOUT' };
-      this.stats.exchanges++;
       options.fetchSpan?.setAttribute('subgraph.attempts', attempt + 1);
       const result = await this.dispatch(body, headers, timeoutMs);
       const healthy = result.answer ? result.status < 500 : result.code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
@@ -197,7 +179,6 @@ export class SubgraphClient {
       const wait = retryAfter ?? Math.random() * Math.min(retries.maxBackoffMs, retries.backoffMs * 2 ** attempt);
       if (options.deadline !== undefined && Date.now() + wait >= options.deadline) return result;
       if (!this.budget.tryRetry()) return result;
-      this.stats.retries++;
       this.options.observer?.subgraphRetry(this.name);
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -4,7 +4,6 @@ export { ManifestSources, type ManifestSourceConfig } from './manifestSources';
 export { TrustedDocuments, type TrustedEntry } from './trustedDocuments';
 export {
   PersistedOperations,
-  sha256Hex,
   type OperationParams,
   type PersistedOperationStats,
   type PersistedOperationsContext,

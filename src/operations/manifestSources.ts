@@ -1,15 +1,13 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { JunctionConfig } from '../config';
 import type { Logger } from '../observability';
 import { parseManifest, type ManifestOperation } from './manifest';
 import { TrustedDocuments } from './trustedDocuments';
 
-export interface ManifestSourceConfig {
-  readonly path?: string | undefined;
-  readonly url?: string | undefined;
-  readonly clientName?: string | undefined;
-}
+/** One entry of gateway.yaml `persistedQueries.manifests`: a file or a URL. */
+export type ManifestSourceConfig = Readonly<JunctionConfig['persistedQueries']['manifests'][number]>;
 
 /** How often manifest files are stat-ed (as supergraph files are: polling survives rename-on-save). */
 const FILE_POLL_MS = 500;

@@ -208,7 +208,7 @@ function idOf(persisted: unknown, documentId: unknown): string | undefined | Ext
   return id;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 

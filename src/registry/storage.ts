@@ -32,7 +32,7 @@ export interface RegistryDocument {
   readonly versions: readonly SupergraphVersion[];
 }
 
-export const EMPTY_REGISTRY: RegistryDocument = Object.freeze({ revision: 0, current: 0, versions: [] });
+const EMPTY_REGISTRY: RegistryDocument = Object.freeze({ revision: 0, current: 0, versions: [] });
 
 /**
  * Where the registry lives (the store's compare-and-set document `registry`: registry.json in the data

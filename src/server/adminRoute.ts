@@ -13,9 +13,9 @@ import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody, type BodyLimits } fr
 
 
 /** Largest body `POST /admin/cache/invalidate` reads (1000 targets with small keys fit). */
-export const ADMIN_MAX_BODY_BYTES = 64 * 1024;
+const ADMIN_MAX_BODY_BYTES = 64 * 1024;
 /** Largest body the registry endpoints read (a subgraph SDL). */
-export const REGISTRY_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const REGISTRY_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface AdminOptions {
   /** Where invalidation markers are written (the store every replica's caches read). */

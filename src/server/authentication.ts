@@ -12,7 +12,7 @@ const auth = (): typeof import('../auth') => require('../auth') as typeof import
  * are then not verified and every request is anonymous). Outside production the development key of
  * `junction token` is trusted unless `auth.devKey: false`; in production it never is (config refuses it).
  */
-export async function buildAuthenticator(config: JunctionConfig): Promise<RequestAuthenticator | undefined> {
+export async function buildAuthenticator(config: Pick<JunctionConfig, 'auth'>): Promise<RequestAuthenticator | undefined> {
   const { devKey, devKeyDir, ...options } = config.auth;
   const keys: Array<{ jwk: Record<string, unknown> } | { pem: string; alg: string }> = [...options.keys];
   const algorithms = [...options.algorithms];
@@ -37,7 +37,7 @@ export async function buildAuthenticator(config: JunctionConfig): Promise<Reques
  * The signer of the identity tokens subgraphs receive: the configured (or env) secret, else outside production
  * the generated development secret the sample subgraphs also read; in production without a secret, none.
  */
-export async function identitySigner(config: JunctionConfig): Promise<IdentitySigner | undefined> {
+export async function identitySigner(config: Pick<JunctionConfig, 'identity' | 'auth'>): Promise<IdentitySigner | undefined> {
   const { secret, ttlSec, devSecret } = config.identity.subgraphToken;
   if (!secret && !devSecret) return undefined;
   const { createIdentitySigner, loadOrCreateIdentitySecret } = auth();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { InvalidationTarget } from '../cache';
 
 /** Most targets one `POST /admin/cache/invalidate` may name. */
-export const MAX_INVALIDATION_TARGETS = 1000;
+const MAX_INVALIDATION_TARGETS = 1000;
 /** Deepest nesting of an entity key (`{ id, org: { id } }` is 2). */
 const MAX_KEY_DEPTH = 16;
 

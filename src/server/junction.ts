@@ -91,7 +91,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
     headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
-    cacheTagHeader: config.cache.tagHeader.toLowerCase(),
+    cacheTagHeader: config.cache.tagHeader,
     requestTimeoutMs: config.traffic.requestTimeoutMs,
     sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
     metrics: observe,
@@ -195,7 +195,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
               subgraphRequestsKey: (schema, rc) => gateway.subgraphRequestsKey(schema, rc),
             },
             maxTtlSec: config.cache.response.maxTtlSec,
-            varyHeaders: config.cache.response.varyHeaders.map((h) => h.toLowerCase()),
+            varyHeaders: config.cache.response.varyHeaders,
             logger,
             metrics: observe,
           })

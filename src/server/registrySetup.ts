@@ -7,7 +7,7 @@ import { REGISTRY_DOCUMENT, type RegistryStorage } from '../registry';
 import { createCompareAndSet } from '../store';
 
 /** The registry's storage: registry.json in the data directory, or Redis (the store's connection settings). */
-export function createRegistryStorage(config: JunctionConfig, logger: Logger): RegistryStorage {
+export function createRegistryStorage(config: Pick<JunctionConfig, 'registry' | 'store'>, logger: Logger): RegistryStorage {
   return createCompareAndSet('registry', REGISTRY_DOCUMENT, config.registry, config.store, logger);
 }
 

@@ -1,14 +1,8 @@
+import type { SubgraphSettings } from '../config';
 import { RollingCounts } from './rollingCounts';
 
 /** Settings of one subgraph's breaker (`subgraphs.<name>.circuitBreaker`). */
-export interface CircuitBreakerSettings {
-  enabled: boolean;
-  windowMs: number;
-  minimumRequests: number;
-  errorRatePercent: number;
-  openMs: number;
-  halfOpenProbes: number;
-}
+export type CircuitBreakerSettings = SubgraphSettings['circuitBreaker'];
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 

@@ -15,7 +15,7 @@ export interface ClientFacts {
 export type ClientKeyRule = string;
 
 /** The bucket of a request that no rule identifies (e.g. `clientKey: [sub]` and no token): one shared budget. */
-export const ANONYMOUS_CLIENT = 'anonymous';
+const ANONYMOUS_CLIENT = 'anonymous';
 
 /**
  * Who a request counts against. A client that cannot be told apart from others shares their budget rather

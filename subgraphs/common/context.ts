@@ -10,7 +10,7 @@ export interface SubgraphContext {
 }
 
 /** The header the gateway puts its signed identity token in (gateway.yaml identity.subgraphToken.header). */
-export const IDENTITY_HEADER = 'x-junction-identity';
+const IDENTITY_HEADER = 'x-junction-identity';
 
 const verified = new WeakMap<SubgraphContext, Promise<string | undefined>>();
 let secret: Uint8Array | undefined;

@@ -11,11 +11,11 @@ import type { SubgraphDefinition } from './definition';
 import { createGraphQLHandler } from './http';
 import type { SubgraphName } from './names';
 
-export const GRAPHQL_PATH = '/graphql';
+const GRAPHQL_PATH = '/graphql';
 /** Loopback by default: sample subgraphs hold no secrets, but need not face the network. */
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 /** Entity batches from the gateway are the largest bodies; 1 MiB fits thousands of keys. */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ServeOptions {
   /** 0 (the default) lets the OS pick a free port; read it back from `RunningSubgraph.port`. */

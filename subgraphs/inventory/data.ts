@@ -11,7 +11,7 @@ export function seedStock(count: number = PRODUCT_COUNT): StockLevel[] {
 }
 
 /** Prices strictly above this ship free. */
-export const FREE_SHIPPING_ABOVE = 1000;
+const FREE_SHIPPING_ABOVE = 1000;
 
 /**
  * Free above FREE_SHIPPING_ABOVE, otherwise half the weight rounded (weight 3 costs 2).

@@ -5,7 +5,7 @@ import type { Review } from './data';
 import type { ReviewsContext } from './loaders';
 
 /** Long enough for a real review, short enough that one request cannot bloat the store. */
-export const MAX_REVIEW_BODY_LENGTH = 2000;
+const MAX_REVIEW_BODY_LENGTH = 2000;
 
 interface CreateReviewInput {
   readonly productUpc: string;

@@ -50,7 +50,8 @@ describe('authorization cache keys are unambiguous', () => {
   it('the private-cache principal id does not collide across issuer and subject boundaries', () => {
     const a = principalKey({ sub: 'b\u0000c', claims: { iss: 'a' } });
     const b = principalKey({ sub: 'c', claims: { iss: 'a\u0000b' } });
-    expect(a).toBeDefined();
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+    expect(b).toMatch(/^[0-9a-f]{32}$/);
     expect(a).not.toEqual(b);
   });
 });

@@ -53,7 +53,7 @@ interface Received {
 export async function executePlan(input: ExecutionInput): Promise<{ data: Data; errors: GraphQLError[] }> {
   const data: Data = Object.create(null);
   const run = new PlanRun(input, data);
-  // Subscription and Defer plans never reach here (see fastPath.ts).
+  // Plans with Subscription or Defer nodes never reach here: prepareOperation (prepare.ts) leaves them to @apollo/gateway's executor.
   if (input.plan.node) await run.node(input.plan.node as PlanNode, [], data);
   return { data, errors: run.errors };
 }

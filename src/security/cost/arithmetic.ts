@@ -2,7 +2,7 @@
  * Costs are plain numbers that saturate here: a client-chosen `first: 1e300` must read as
  * "too expensive", never as Infinity, NaN or a wrapped-around small number.
  */
-export const COST_CAP = Number.MAX_SAFE_INTEGER;
+const COST_CAP = Number.MAX_SAFE_INTEGER;
 
 export function add(a: number, b: number): number {
   return Math.min(a + b, COST_CAP);

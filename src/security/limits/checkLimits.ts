@@ -2,7 +2,7 @@ import type { LimitMode, LimitName, LimitsConfig } from '../../config';
 import type { ErrorCode } from '../../errors';
 import type { OperationMeasures } from './measureOperation';
 
-// The settings' shape is config's (config/limits.ts); re-exported as the checks' vocabulary.
+// The settings' shape is config's (derived from its schema); re-exported as the checks' vocabulary.
 export type { Limit, LimitMode, LimitName, LimitsConfig } from '../../config';
 
 /** Each limit's code (Apollo Router's names where one exists) and what it measures. */

@@ -26,8 +26,11 @@ describe('plan cache', () => {
       const state = gateway.junction.gateway.current;
       expect(state?.plans.size).toBe(1);
       // The same SDL written again (a re-compose with the same result): same supergraph, same plans.
+      const build = jest.spyOn(gateway.junction.gateway, 'build');
       writeFileSync(path, supergraphSdl);
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const reloaded = await waitFor(() => build.mock.results[0]?.value, 'the rewritten file to be read');
+      build.mockRestore();
+      expect(reloaded).toEqual({ ok: true, state, changed: false });
       expect(gateway.junction.gateway.current).toBe(state);
       await gateway.post(QUERY, { ids: ['2'] });
       expect(gateway.junction.gateway.planStats.planned).toBe(1);

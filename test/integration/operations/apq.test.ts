@@ -1,4 +1,5 @@
 import { postGraphQL, startGatewayFor, type TestGateway } from '../../helpers/gateway';
+import { fakeDate } from '../../helpers/clock';
 import type { TestSubgraph } from '../../helpers/subgraph';
 import { apq, sha256, startCatalog } from './fixture';
 
@@ -129,14 +130,17 @@ describe('APQ settings', () => {
   afterAll(() => catalog?.stop());
 
   it('forgets registrations after persistedQueries.apq.ttlSec', async () => {
+    const clock = fakeDate();
     const gateway = await startGatewayFor([catalog], 'persistedQueries:\n  apq:\n    ttlSec: 1\n');
     try {
-      expect((await postGraphQL(gateway.url, { query: PRODUCT, extensions: apq(PRODUCT) })).body.data).toBeDefined();
-      expect((await postGraphQL(gateway.url, { extensions: apq(PRODUCT) })).body.data).toBeDefined();
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const answer = { data: { product: { id: '7', name: 'Product 7' } } };
+      expect((await postGraphQL(gateway.url, { query: PRODUCT, extensions: apq(PRODUCT) })).body).toEqual(answer);
+      expect((await postGraphQL(gateway.url, { extensions: apq(PRODUCT) })).body).toEqual(answer);
+      clock.jump(1000);
       expect((await postGraphQL(gateway.url, { extensions: apq(PRODUCT) })).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     } finally {
       await gateway.stop();
+      clock.restore();
     }
   });
 

@@ -176,17 +176,22 @@ describe('trusted documents', () => {
   describe('manifest reloads', () => {
     it('picks up a changed manifest file without a restart, and keeps the last good one when the new one is malformed', async () => {
       const path = writeTemp('manifest.json', manifest([{ body: LISTED }]));
-      const gateway = await startGatewayFor([catalog], `persistedQueries:\n  mode: safelist\n  manifests:\n    - path: ${path}\n`);
+      const composed = composeSubgraphs([{ name: 'catalog', url: catalog.url, sdl: catalog.sdl }]);
+      if (!composed.ok) throw new Error('composition failed');
+      const logs = captureLogs();
+      const junction = await startJunction({ config: testConfig(`persistedQueries:\n  mode: safelist\n  manifests:\n    - path: ${path}\n`), supergraph: { sdl: composed.supergraphSdl }, logger: logs.logger });
       try {
-        expect(code(await postGraphQL(gateway.url, { query: UNLISTED }))).toBe('QUERY_NOT_IN_SAFELIST');
+        await junction.ready;
+        expect(code(await postGraphQL(junction.url, { query: UNLISTED }))).toBe('QUERY_NOT_IN_SAFELIST');
         writeFileSync(path, manifest([{ body: LISTED }, { body: UNLISTED }]));
-        await waitFor(async () => ((await postGraphQL(gateway.url, { query: UNLISTED })).body.data ? true : undefined), 'the new manifest to be served');
+        await waitFor(async () => ((await postGraphQL(junction.url, { query: UNLISTED })).body.data ? true : undefined), 'the new manifest to be served');
         writeFileSync(path, '{ "format": "apollo-persisted-query-manifest", "version": 1, "operations": [ { "id": ');
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        expect((await postGraphQL(gateway.url, { query: UNLISTED })).body.data).toEqual({ product: { name: 'Product 2' } });
-        expect((await postGraphQL(gateway.url, { query: LISTED })).body.data).toEqual(LISTED_DATA);
+        const failure = await waitFor(() => logs.lines.find((l) => l.msg === 'manifest reload failed; keeping the last good manifests'), 'the malformed manifest to be refused');
+        expect(failure.manifest).toBe(path);
+        expect((await postGraphQL(junction.url, { query: UNLISTED })).body.data).toEqual({ product: { name: 'Product 2' } });
+        expect((await postGraphQL(junction.url, { query: LISTED })).body.data).toEqual(LISTED_DATA);
       } finally {
-        await gateway.stop();
+        await junction.stop();
       }
     });
 
@@ -242,7 +247,7 @@ describe('trusted documents', () => {
         expect(first?.plans.size).toBe(3);
         // The prewarmed plans are the ones requests use: no new plan-cache entry.
         expect((await postGraphQL(gateway.url, { extensions: apq(LISTED) })).body.data).toEqual(LISTED_DATA);
-        expect((await postGraphQL(gateway.url, { query: operations[2]?.body, operationName: 'Three' })).body.data).toBeDefined();
+        expect((await postGraphQL(gateway.url, { query: operations[2]?.body, operationName: 'Three' })).body.data).toEqual({ products: [{ name: 'Product 1' }, { name: 'Product 2' }, { name: 'Product 3' }] });
         expect(first?.plans.size).toBe(3);
 
         // A new supergraph (another description) is warmed before it replaces the old one.

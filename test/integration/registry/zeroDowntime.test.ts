@@ -1,4 +1,5 @@
 import { postGraphQL } from '../../helpers/gateway';
+import { waitFor } from '../../helpers/waitFor';
 import { PRODUCTS_FULL_SDL, REVIEWS_SDL, seedYaml, startRegistryGateway, startRegistrySubgraphs, tempDir } from './fixture';
 
 describe('zero-downtime supergraph updates', () => {
@@ -40,7 +41,7 @@ describe('zero-downtime supergraph updates', () => {
         expect(gateway.junction.gateway.current?.plans.size).toBeGreaterThanOrEqual(1);
       }
       const before = served;
-      while (served < before + 50) await new Promise((resolve) => setTimeout(resolve, 10));
+      await waitFor(() => (served >= before + 50 ? true : undefined), '50 more requests served after the last publish');
       running = false;
       await Promise.all(clients);
       expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));

@@ -1,11 +1,17 @@
-import { startGatewayFor } from '../../helpers/gateway';
+import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
 import { devToken } from '../../helpers/identity';
+import { sampleValue, scrape } from '../../helpers/prometheus';
 import { startRawServer } from '../../helpers/rawServer';
 import { startTestSubgraph } from '../../helpers/subgraph';
 import { waitFor } from '../../helpers/waitFor';
 
 const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
 const code = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => body.errors?.map((e) => e.extensions?.code);
+
+/** A metric of a test gateway, as Prometheus scrapes it (metrics are on the GraphQL port outside production). */
+async function metric(gateway: TestGateway, name: string, labels: Record<string, string>): Promise<number> {
+  return sampleValue((await scrape(gateway.junction.metricsUrl as string)).samples, name, labels);
+}
 
 /** A raw subgraph answering `{ data: { <field>: "ok" } }` unless `plan` says otherwise for this hit. */
 async function scripted(field: string, plan: (hit: number) => { status?: number; headers?: Record<string, string>; delayMs?: number } | undefined) {
@@ -105,8 +111,11 @@ describe('circuit breaker', () => {
       const fast = await gateway.post('{ flap }');
       expect(fast.body.errors?.[0]?.message).toMatch(/circuit open/);
       expect(flapping.hits()).toBe(4);
+      const circuit = () => metric(gateway, 'junction_subgraph_circuit_state', { subgraph: 'flap' });
+      expect(await circuit()).toBe(2);
       healthy = true;
-      await new Promise((resolve) => setTimeout(resolve, 550));
+      // Half-open once openMs (500) has passed: the next fetch is the probe.
+      await waitFor(async () => ((await circuit()) === 1 ? true : undefined), 'the circuit to turn half-open');
       expect((await gateway.post('{ flap }')).body).toEqual({ data: { flap: 'ok' } });
       expect((await gateway.post('{ flap }')).body).toEqual({ data: { flap: 'ok' } });
       expect(flapping.hits()).toBe(6);
@@ -134,7 +143,8 @@ describe('deduplication', () => {
       const query = '{ list { id name } }';
       const pending = Array.from({ length: 10 }, () => gateway.post(query));
       await waitFor(() => (catalog.requests.length >= 1 ? true : undefined), 'the first fetch to arrive');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The other nine join the fetch in flight before it is let go.
+      await waitFor(async () => ((await metric(gateway, 'junction_subgraph_deduplicated_total', { subgraph: 'catalog' })) === 9 ? true : undefined), 'nine fetches to join the first');
       release();
       const answers = await Promise.all(pending);
       for (const a of answers) expect(a.body.data).toEqual({ list: ['1', '2', '1', '3', '2'].map((id) => ({ id, name: `P${id}` })) });

@@ -93,6 +93,36 @@ describe('loadConfig', () => {
     expect(metricsOf('metrics:\n  enabled: false\n', production).listener).toBeUndefined();
   });
 
+  it('lower-cases the header names it is given, once, so no feature does it per request', () => {
+    const yaml = [
+      'cache:',
+      '  tagHeader: Surrogate-Key',
+      '  response:',
+      '    varyHeaders: [Accept-Language, X-Region]',
+      'headers:',
+      '  all:',
+      '    - propagate: { named: X-Tenant, rename: X-Org }',
+      '    - propagate: { matching: "^X-Trace" }',
+      '    - insert: { name: X-Source, value: Gateway }',
+      '    - remove: { named: X-Debug }',
+      '  subgraphs:',
+      '    billing:',
+      '      - propagate: { named: X-Account, default: None }',
+      '',
+    ].join('\n');
+    const result = loadConfig({ file: writeTemp('gateway.yaml', yaml), env: {} });
+    if (!result.ok) throw new Error(result.problems.join());
+    const { cache, headers } = result.value;
+    expect(cache.tagHeader).toBe('surrogate-key');
+    expect(cache.response.varyHeaders).toEqual(['accept-language', 'x-region']);
+    // Names only: values, defaults and patterns (matched case-insensitively) are kept as written.
+    expect(headers).toEqual({
+      all: [{ propagate: { named: 'x-tenant', rename: 'x-org' } }, { propagate: { matching: '^X-Trace' } }, { insert: { name: 'x-source', value: 'Gateway' } }, { remove: { named: 'x-debug' } }],
+      subgraphs: { billing: [{ propagate: { named: 'x-account', default: 'None' } }] },
+    });
+    expect(Object.isFrozen(headers.all[0])).toBe(true);
+  });
+
   it('redacts subgraph errors in production by default; a subgraph entry overrides single keys of `all`', () => {
     const errorsOf = (yaml: string, env: Record<string, string>) => {
       const result = loadConfig({ file: writeTemp('gateway.yaml', yaml || '{}'), env });
