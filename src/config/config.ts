@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the one place NODE_ENV-dependent defaults, secrets from the environment and
+// lower-casing are resolved, after the schema validated the file.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the one schema of gateway.yaml — every key, its default and its description in
+// one place, from which the config types and the docs derive.
 import { z } from 'zod';
 
 /**

@@ -1,3 +1,5 @@
+// Slightly over 300 lines: the gateway's lifecycle and its Apollo adapter; planning, authorization, stock
+// execution, subgraph requests and mutation invalidation live in files of their own beside it.
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { IdentitySigner, Principal } from '../auth';
 import { principalKey, type EntityCache, type Invalidations } from '../cache';

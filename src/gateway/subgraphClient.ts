@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one concern — one subgraph's HTTP exchange (pool, deadline, retries, breaker,
+// in-flight dedup, tracing), each a few lines around the same send loop.
 import { Pool } from 'undici';
 import { parseCacheControl, UNCACHEABLE, type CacheHint } from '../cache/cacheHint';
 import { CircuitBreaker, type CircuitState } from '../traffic/circuitBreaker';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one concern — running a plan's nodes and fetches (entity cache, representation
+// dedup, error paths), the hot path kept in one file so its allocations can be read together.
 import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: one concern — the compiled result shaper, whose collect/complete passes mirror
+// @apollo/gateway's computeResponse and only read well side by side.
 import {
   getNamedType,
   GraphQLError,
