@@ -22,6 +22,8 @@ export interface CacheContext {
   principal?: Principal | undefined;
   /** The invalidation tags of this response; absent when it must not be cached. */
   responseTags?: Set<string> | undefined;
+  /** A lookup that missed: where and how the response is to be stored once answered. */
+  responseCacheMiss?: ResponseCacheMiss | undefined;
 }
 
 export interface ResponseCacheOptions {
@@ -49,7 +51,8 @@ interface Stored {
   t: readonly string[];
 }
 
-interface Pending {
+/** A response-cache miss waiting for its answer (opaque outside this file). */
+export interface ResponseCacheMiss {
   key: string;
   principal: string | undefined;
   startedAt: number;
@@ -81,7 +84,6 @@ const BYPASS_HEADERS = ['apollo-query-plan-experimental', 'apollo-expose-query-p
  */
 export function responseCachePlugin(options: ResponseCacheOptions): ApolloServerPlugin<CacheContext> {
   const { store, invalidations, gateway, logger } = options;
-  const pending = new WeakMap<object, Pending>();
   // Misses in flight, by key: N identical requests arriving at a cold (or just expired) entry run once.
   const inflight = new Map<string, Promise<Settled | undefined>>();
   const counted = (result: 'hit' | 'miss'): void => options.metrics?.cacheRequest('response', result === 'miss' && !store.available() ? 'error' : result);
@@ -127,7 +129,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             const shared = settled && (!settled.stored.p || settled.principal === principal);
             counted(shared ? 'hit' : 'miss');
             if (shared) return hit(rc, settled.stored, Date.now());
-            pending.set(rc.overallCachePolicy, { key, principal, startedAt });
+            rc.contextValue.responseCacheMiss = { key, principal, startedAt };
             return null;
           }
           counted('miss');
@@ -140,11 +142,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
             inflight.delete(key);
             settle(undefined);
           }, COALESCE_WAIT_MS).unref();
-          pending.set(rc.overallCachePolicy, { key, principal, startedAt, leads: { answer, settle } });
+          rc.contextValue.responseCacheMiss = { key, principal, startedAt, leads: { answer, settle } };
           return null;
         },
         async willSendResponse(rc) {
-          const miss = pending.get(rc.overallCachePolicy);
+          const miss = rc.contextValue.responseCacheMiss;
           if (!miss) return;
           const stored = storable(rc, miss);
           if (miss.leads) {
@@ -163,7 +165,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
   };
 
   // The entry a response makes, or undefined when it must not be kept (see the rules above).
-  function storable(rc: GraphQLRequestContextWillSendResponse<CacheContext>, miss: Pending): Stored | undefined {
+  function storable(rc: GraphQLRequestContextWillSendResponse<CacheContext>, miss: ResponseCacheMiss): Stored | undefined {
     const { body } = rc.response;
     if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return undefined;
     // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.

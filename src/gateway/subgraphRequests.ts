@@ -43,43 +43,83 @@ export type SubgraphRequestDescriber = (
   principal: Principal | undefined,
 ) => Promise<SubgraphRequests | undefined>;
 
+/** What one hook adds to one subgraph request. */
+export interface SubgraphRequestPart {
+  /** Headers to send, as a flat [name, value, …] list. */
+  headers?: readonly string[] | undefined;
+  /** What of this part can change the subgraph's answer, as a short stable string (a digest): '' for nothing. */
+  vary?: string | undefined;
+}
+
 /**
- * Describes each client request (undefined when no subgraph is sent anything beyond the operation). The
- * caller's part of the digest is computed once per principal (the authenticator hands the same Principal
- * for the same token), so a request costs a hash only for the headers its rules propagate.
+ * One contributor to what a subgraph request carries, called per client request and subgraph. The hooks are
+ * the one list both executors send and every cache and dedup key reads (through `vary`): a new kind of
+ * header or identity is a new hook here, never a second key function elsewhere.
  */
-export function subgraphRequestDescriber(options: SubgraphRequestOptions): SubgraphRequestDescriber {
-  const callers = new WeakMap<Principal, string>();
-  const callerDigest = (principal: Principal): string => {
-    let digest = callers.get(principal);
+export type OnSubgraphRequest = (subgraph: string, request: { clientHeaders: ClientHeaders | undefined; principal: Principal | undefined }) => SubgraphRequestPart | undefined | Promise<SubgraphRequestPart | undefined>;
+
+/** The header rules (gateway.yaml `headers`): what they propagate or insert is sent, and varies the answer. */
+export function headerRulesHook(planner: HeaderPlanner): OnSubgraphRequest {
+  return (subgraph, { clientHeaders, principal }) => {
+    const headers = clientHeaders ? planner(clientHeaders, principal, subgraph) : [];
+    return headers.length > 0 ? { headers, vary: sha256(JSON.stringify(headers)) } : undefined;
+  };
+}
+
+/**
+ * The caller: the signed identity token (a header per subgraph) and, with `forwardClaims`, the claims (in the
+ * body). Its `vary` names the caller (issuer + subject, hashed) and the lasting claims, once per principal (the
+ * authenticator hands the same Principal for the same token); the token itself changes every ttl and is not part of it.
+ */
+export function callerHook(signer: IdentitySigner | undefined, identityHeader: string, forwardClaims: boolean): OnSubgraphRequest {
+  const digests = new WeakMap<Principal, string>();
+  const digestOf = (principal: Principal): string => {
+    let digest = digests.get(principal);
     if (digest === undefined) {
-      const claims = options.forwardClaims ? lastingClaims(principal.claims) : {};
-      digest = sha256(JSON.stringify([principalKey(principal) ?? '', claims]));
-      callers.set(principal, digest);
+      digest = sha256(JSON.stringify([principalKey(principal) ?? '', forwardClaims ? lastingClaims(principal.claims) : {}]));
+      digests.set(principal, digest);
     }
     return digest;
   };
+  return async (subgraph, { principal }) => {
+    if (!principal || (!signer && !forwardClaims)) return undefined;
+    return { headers: signer ? [identityHeader, await signer.tokenFor(principal, subgraph)] : undefined, vary: digestOf(principal) };
+  };
+}
+
+/** Describes each client request through the hooks (undefined when there are none, or none adds anything). */
+export function subgraphRequestDescriber(options: SubgraphRequestOptions): SubgraphRequestDescriber {
+  const hooks: OnSubgraphRequest[] = [
+    ...(options.headerPlanner ? [headerRulesHook(options.headerPlanner)] : []),
+    ...(options.signer || options.forwardClaims ? [callerHook(options.signer, options.identityHeader, options.forwardClaims)] : []),
+  ];
+  if (hooks.length === 0) return async () => undefined;
   return async (subgraphs, clientHeaders, principal) => {
-    const planner = options.headerPlanner;
-    const signer = principal ? options.signer : undefined;
-    const forwardClaims = !!principal && options.forwardClaims;
-    if (!planner && !signer && !forwardClaims) return undefined;
-    // The caller, as the identity token and the claims name it (the token itself differs every ttl).
-    const caller = principal && (signer || forwardClaims) ? callerDigest(principal) : '';
+    const request = { clientHeaders, principal };
     const headers = new Map<string, readonly string[]>();
     const vary = new Map<string, string>();
     let key = '';
+    let any = false;
     for (const name of subgraphs) {
-      const propagated = planner && clientHeaders ? planner(clientHeaders, principal, name) : [];
-      const digest = propagated.length > 0 ? sha256(JSON.stringify([propagated, caller])) : caller;
-      if (digest) {
+      const sent: string[] = [];
+      const varies: string[] = [];
+      for (const hook of hooks) {
+        const pending = hook(name, request);
+        const part = pending instanceof Promise ? await pending : pending;
+        if (!part) continue;
+        if (part.headers) sent.push(...part.headers);
+        if (part.vary) varies.push(part.vary);
+      }
+      if (sent.length > 0) headers.set(name, sent);
+      if (varies.length > 0) {
+        const digest = varies.length === 1 ? (varies[0] as string) : sha256(varies.join('\u0000'));
         vary.set(name, digest);
         key += `${name}:${digest};`;
       }
-      const list = signer && principal ? [...propagated, options.identityHeader, await signer.tokenFor(principal, name)] : propagated;
-      if (list.length > 0) headers.set(name, list);
+      any ||= sent.length > 0 || varies.length > 0;
     }
-    const claims = forwardClaims && principal ? principal.claims : undefined;
+    const claims = options.forwardClaims && principal ? principal.claims : undefined;
+    if (!any && !claims) return undefined;
     const extensionsJson = claims ? `,"extensions":{"jwt":{"payload":${JSON.stringify(claims)}}}` : '';
     return { headers, extensionsJson, claims, vary, key };
   };

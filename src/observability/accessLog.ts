@@ -25,8 +25,6 @@ export interface RequestFacts {
   errors?: readonly string[] | undefined;
 }
 
-const facts = new WeakMap<IncomingMessage, RequestFacts>();
-
 // A client's id is kept when it is a reasonable token (it is logged and echoed): else a new one is made.
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
@@ -39,7 +37,6 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
   const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
   res.setHeader('x-request-id', requestId);
   const record: RequestFacts = { requestId };
-  facts.set(req, record);
   if (log) {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
@@ -67,7 +64,3 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
   return record;
 }
 
-/** The record `beginRequest` made for this request. */
-export function requestFactsOf(req: IncomingMessage): RequestFacts | undefined {
-  return facts.get(req);
-}

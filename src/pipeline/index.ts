@@ -1,3 +1,4 @@
 export type { RequestContext } from './requestContext';
 export type { OperationRequest, Refusal, Stage } from './operationRequest';
 export { createPipeline, type EngineResponse, type PipelineAnswer, type PipelineOptions, type TransportFacts } from './pipeline';
+export { createApolloServer, type ApolloServerExtras } from './engine';

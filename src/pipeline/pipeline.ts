@@ -50,7 +50,7 @@ export interface TransportFacts {
  *   4 rateLimitRequests stages/rateLimitRequests.ts
  *   5 resolveOperations stages/resolveOperations.ts
  *   6 preflightLimits  stages/preflightLimits.ts
- *   engine: Apollo Server (parse, validate) with its plugins in the order server/apollo.ts lists and explains —
+ *   engine: Apollo Server (parse, validate) with its plugins in the order engine.ts (beside this file) lists and explains —
  *     subgraph error policy, metrics, limits (a cached-verdict lookup), tracing, cost (demand control), cost
  *     budgets, APQ registration, response-cache lookup — then the gateway (gateway/gateway.ts): variables
  *     coerced, authorize, plan, execute, shape; then the response-cache store and the access-log record.

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { errorBody } from '../errors';
-import { requestFactsOf, tracer, type Metrics, type TraceSpan } from '../observability';
+import { tracer, type Metrics, type RequestFacts, type TraceSpan } from '../observability';
 import type { createPipeline, OperationRequest, Refusal, RequestContext } from '../pipeline';
 import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
 import { jsonContentType, unsupportedCharset } from './requestChecks';
@@ -42,6 +42,8 @@ async function serveGraphQL(
     pipeline: Pipeline;
     /** Refusals answered before Apollo Server are counted like its answers (its metrics plugin). */
     metrics?: Metrics | undefined;
+    /** This HTTP request's access-log record (observability/accessLog.ts). */
+    requestFacts: RequestFacts | undefined;
   },
   span: TraceSpan | undefined,
 ): Promise<void> {
@@ -84,7 +86,7 @@ async function serveGraphQL(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const request: OperationRequest = { method, headers, search: q >= 0 ? url.slice(q) : '', body, remoteAddress: req.socket.remoteAddress };
-  const answer = await options.pipeline.run(apollo, request, { requestFacts: requestFactsOf(req), span });
+  const answer = await options.pipeline.run(apollo, request, { requestFacts: options.requestFacts, span });
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   if (answer.refused) return refuse(answer.refused);
   const result = answer.response;

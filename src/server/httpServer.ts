@@ -40,7 +40,7 @@ export interface HttpServerOptions {
   authenticator: RequestAuthenticator | undefined;
   /** APQ and trusted documents: operation resolution before anything parses the operation. */
   operations: PersistedOperations;
-  /** Rate limits: request counts are spent in handleGraphQL after authentication (undefined when off). */
+  /** Rate limits: request-count budgets are a pipeline stage (pipeline/stages/rateLimitRequests.ts); undefined when off. */
   rateLimiter?: RateLimiter | undefined;
   logger: Logger;
   /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
@@ -95,7 +95,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     res.once('close', () => inFlight--);
     try {
       const path = (req.url ?? '/').split('?')[0];
-      if (path !== '/health' && path !== '/ready' && path !== options.metricsRoute?.path) beginRequest(req, res, options.logger, options.accessLog);
+      const facts = path !== '/health' && path !== '/ready' && path !== options.metricsRoute?.path ? beginRequest(req, res, options.logger, options.accessLog) : undefined;
       // CORS before anything else on its paths: preflights are answered here, and every answer below, refusals
       // included, carries the headers (see cors.ts).
       const cors = path === '/graphql' ? graphqlCors : path?.startsWith('/admin/') ? adminCors : undefined;
@@ -112,7 +112,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
           options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status: 503, clientName: undefined, seconds: 0, codes: ['SCHEMA_NOT_LOADED'] });
           return sendJson(res, 503, errorBody('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.'));
         }
-        return await handleGraphQL(apollo, req, res, graphql);
+        return await handleGraphQL(apollo, req, res, { ...graphql, requestFacts: facts });
       }
       if (options.metricsRoute && path === options.metricsRoute.path) return await options.metricsRoute.handle(req, res);
       if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -14,7 +14,7 @@ import { createStore, MemoryStore, type Store } from '../store';
 import { ApqStore, ManifestSources, PersistedOperations } from '../operations';
 import type { SupergraphState } from '../gateway';
 import { createRequestLimits } from '../security';
-import { createApolloServer } from './apollo';
+import { createApolloServer } from '../pipeline';
 import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
 import { createMetricsServer, metricsRoute } from './metricsRoute';

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { SubgraphErrorPolicy } from '../errors';
+import type { SubgraphErrorPolicy } from './subgraphErrors';
 import type { Logger, RequestFacts } from '../observability';
 
 /** Originals logged per response at most (a subgraph failing every entity of a long list is one story). */

@@ -7,10 +7,8 @@ import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracin
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
 import { rateLimitPlugin, type RateLimiter } from '../traffic';
-import { compileSubgraphErrorPolicy } from '../errors';
-import { createErrorFormatter } from './formatError';
-import { subgraphErrorsPlugin } from './subgraphErrorsPlugin';
-import type { RequestContext } from '../pipeline';
+import { compileSubgraphErrorPolicy, createErrorFormatter, subgraphErrorsPlugin } from '../errors';
+import type { RequestContext } from './requestContext';
 
 /** Parts of the server that only some configurations have. */
 export interface ApolloServerExtras {
@@ -21,7 +19,8 @@ export interface ApolloServerExtras {
 }
 
 /**
- * Apollo Server over Junction's gateway. Plugin order follows the request path (ARCHITECTURE.md): request
+ * The pipeline's engine: Apollo Server over Junction's gateway, with the plugins that are the pipeline's
+ * stages inside it (after the stages of pipeline.ts). Plugin order follows the request path: request
  * limits first (before parsing, so an attack document is never parsed or validated), tracing, demand control, cost
  * budgets (rate limits), APQ registration (after every check), the response cache, then the landing page.
  */

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ERROR_CODES } from '../errors';
+import { ERROR_CODES } from './codes';
 import type { Logger } from '../observability';
 
 const INTERNAL_MESSAGE = 'Internal server error';
