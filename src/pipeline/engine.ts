@@ -26,7 +26,8 @@ export interface ApolloServerExtras {
  */
 export function createApolloServer(
   gateway: JunctionGateway,
-  config: JunctionConfig,
+  // The sections the engine reads, and no more.
+  config: Pick<JunctionConfig, 'cost' | 'queryPlan' | 'subgraphErrors' | 'graphql' | 'logging' | 'cache'>,
   logger: Logger,
   limits: RequestLimits,
   operations: PersistedOperations,
