@@ -27,6 +27,13 @@ export interface OperationAuthorizationOptions {
 
 const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
 
+// JSON, not joined strings: a scope may hold any character ("read:email x" is not "read:email" and "x").
+function profileKey(caller: Caller): string {
+  return JSON.stringify([caller.authenticated, [...caller.scopes].sort(), [...caller.policies].filter(([, ok]) => ok).map(([n]) => n).sort()]);
+}
+
+const ANONYMOUS_PROFILE = profileKey({ authenticated: false, scopes: [], policies: NO_POLICIES });
+
 /**
  * @authenticated / @requiresScopes / @policy for one operation and caller, before planning: undefined when
  * nothing is restricted for the caller, a refusal in reject mode, else the filtered operation. Decisions are
@@ -34,6 +41,7 @@ const NO_POLICIES: ReadonlyMap<string, boolean> = new Map();
  */
 export class OperationAuthorization {
   private readonly decisions = new WeakMap<DocumentNode, Map<string, AuthorizationResult>>();
+  private readonly profiles = new WeakMap<Principal, string>();
 
   constructor(private readonly options: OperationAuthorizationOptions) {}
 
@@ -45,8 +53,12 @@ export class OperationAuthorization {
       scopes: principal?.scopes ?? [],
       policies: index.policies.length > 0 ? await this.options.evaluatePolicies(index.policies, principal) : NO_POLICIES,
     };
-    // JSON, not joined strings: a scope may hold any character ("read:email x" is not "read:email" and "x").
-    const callerKey = JSON.stringify([caller.authenticated, [...caller.scopes].sort(), [...caller.policies].filter(([, ok]) => ok).map(([n]) => n).sort()]);
+    // Without policies the profile depends on the principal alone: its key is made once per principal.
+    let callerKey = index.policies.length === 0 ? (principal ? this.profiles.get(principal) : ANONYMOUS_PROFILE) : undefined;
+    if (callerKey === undefined) {
+      callerKey = profileKey(caller);
+      if (principal && index.policies.length === 0) this.profiles.set(principal, callerKey);
+    }
     let byCaller = this.decisions.get(document);
     if (!byCaller) this.decisions.set(document, (byCaller = new Map()));
     const key = `${operationName ?? ''}\u0000${callerKey}`;

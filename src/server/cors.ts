@@ -38,6 +38,12 @@ export function compileCors(settings: CorsSettings): CorsPolicy {
     optionsSuccessStatus: 204,
   });
   return (req, res) => {
+    // No Origin: not a cross-origin browser request (browsers send it on every one), so no Access-Control-*
+    // header can matter; only `Vary: Origin`, for shared caches. The common case for servers and tools.
+    if (req.headers.origin === undefined && req.method !== 'OPTIONS') {
+      res.setHeader('vary', 'Origin');
+      return false;
+    }
     let passed = false;
     middleware(req, res, (err?: unknown) => {
       if (err) throw err;
