@@ -6,14 +6,21 @@ import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
 const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long!';
 
+/** Subgraphs `a` and `b`, one root field each, recording the headers they receive. */
+async function twoSubgraphs(): Promise<[TestSubgraph, TestSubgraph]> {
+  return [
+    await startTestSubgraph('a', `${fed} type Query { a: String }`, { Query: { a: () => 'A' } }),
+    await startTestSubgraph('b', `${fed} type Query { b: String }`, { Query: { b: () => 'B' } }),
+  ];
+}
+
 describe('header propagation rules', () => {
   let a: TestSubgraph;
   let b: TestSubgraph;
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    a = await startTestSubgraph('a', `${fed} type Query { a: String }`, { Query: { a: () => 'A' } });
-    b = await startTestSubgraph('b', `${fed} type Query { b: String }`, { Query: { b: () => 'B' } });
+    [a, b] = await twoSubgraphs();
     gateway = await startGatewayFor(
       [a, b],
       `auth:
@@ -96,8 +103,7 @@ describe("header rules never forward Junction's secrets or hop-by-hop headers", 
   let gateway: TestGateway;
 
   beforeAll(async () => {
-    a = await startTestSubgraph('a', `${fed} type Query { a: String }`, { Query: { a: () => 'A' } });
-    b = await startTestSubgraph('b', `${fed} type Query { b: String }`, { Query: { b: () => 'B' } });
+    [a, b] = await twoSubgraphs();
     gateway = await startGatewayFor(
       [a, b],
       `auth:
