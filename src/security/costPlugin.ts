@@ -22,6 +22,8 @@ export interface CostContext {
   costEstimate?: CostEstimate | undefined;
   /** The estimated cost demand control accepted; undefined when it refused the operation or priced nothing. */
   estimatedCost?: number | undefined;
+  /** The response's actual cost, when it was priced (asked for, or sampled for the metrics). */
+  actualCost?: number | undefined;
 }
 
 const EXPOSE_HEADER = 'junction-expose-cost';
@@ -103,6 +105,7 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin<CostC
             (asked || sampled) && !dryRun && index && rc.document && result.data !== undefined
               ? actualCost(index, rc.schema, rc.document, rc.request.operationName ?? undefined, result.data, rc.request.variables ?? {})
               : undefined;
+          rc.contextValue.actualCost = actual;
           if (observe) options.metrics?.operationCost(estimated.cost, sampled || asked ? actual : undefined);
           if (!asked && !dryRun) return;
           result.extensions = { ...result.extensions, cost: { estimated: estimated.cost, ...(actual !== undefined ? { actual } : {}), max: cost.max, mode: cost.mode } };
