@@ -115,14 +115,15 @@ describe('reviews subgraph: reviewAdded over graphql-ws', () => {
     // graphql-ws logs the socket's error; expected here.
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     const small = await startSubgraph('reviews', { port: 0, maxBodyBytes: 1024 });
+    const socket = new WebSocket(wsUrl(small), 'graphql-transport-ws');
     try {
-      const socket = new WebSocket(wsUrl(small), 'graphql-transport-ws');
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
       socket.send(JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(2048) } }));
       expect(await closed).toBe(1009);
     } finally {
       logged.mockRestore();
+      socket.terminate();
       await small.stop();
     }
   });
@@ -156,9 +157,10 @@ describe('reviews subgraph: Redis unreachable at start', () => {
   it('refuses to start with a clear error instead of hanging', async () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      await expect(startSubgraph('reviews', { port: 0, pubSub: { redisUrl: 'redis://127.0.0.1:1' } })).rejects.toThrow(
-        /reviews: cannot subscribe to Redis for reviewAdded/,
-      );
+      const started = startSubgraph('reviews', { port: 0, pubSub: { redisUrl: 'redis://127.0.0.1:1' } });
+      // Should it start after all, stop it so the failure is the assertion, not a hanging worker.
+      started.then((s) => s.stop(), () => {});
+      await expect(started).rejects.toThrow(/reviews: cannot subscribe to Redis for reviewAdded/);
     } finally {
       logged.mockRestore();
     }
