@@ -6,6 +6,7 @@ export const USAGE = [
   `Starts the named sample subgraphs (all if none): ${SUBGRAPH_NAMES.join(', ')}.`,
   `Default ports: ${SUBGRAPH_NAMES.map((n) => `${n} ${DEFAULT_PORTS[n]}`).join(', ')}.`,
   'PORT overrides the port when exactly one subgraph is named.',
+  'REDIS_URL (redis:// or rediss://) shares reviewAdded subscription events between replicas through Redis pub/sub.',
 ].join('\n');
 
 export type ParsedArgs =
@@ -13,6 +14,8 @@ export type ParsedArgs =
       readonly kind: 'start';
       readonly names: readonly SubgraphName[];
       readonly ports: Readonly<Record<SubgraphName, number>>;
+      /** REDIS_URL: subscription events go through Redis pub/sub (in-process when unset). */
+      readonly redisUrl?: string;
       /** Things worth telling the user that do not stop the start. */
       readonly warnings: readonly string[];
     }
@@ -49,5 +52,9 @@ export function parseSubgraphArgs(argv: readonly string[], env: Readonly<Record<
       ports[only] = port;
     }
   }
-  return { kind: 'start', names: selected, ports, warnings };
+  const redisUrl = env['REDIS_URL']?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    return { kind: 'error', message: `REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"` };
+  }
+  return { kind: 'start', names: selected, ports, warnings, ...(redisUrl ? { redisUrl } : {}) };
 }

@@ -1,7 +1,7 @@
 import './common/telemetry';
 import { accounts } from './accounts';
 import type { AccountsDataLayer } from './accounts/data';
-import type { SubgraphDefinition } from './common/definition';
+import type { PubSubOptions, SubgraphDefinition } from './common/definition';
 import { SUBGRAPH_NAMES, isSubgraphName, type SubgraphName } from './common/names';
 import { serveSubgraph, type RunningSubgraph, type ServeOptions } from './common/serve';
 import { inventory } from './inventory';
@@ -13,7 +13,7 @@ import type { ReviewsDataLayer } from './reviews/data';
 
 export { SUBGRAPH_NAMES, type SubgraphName } from './common/names';
 export type { RunningSubgraph, ServeOptions } from './common/serve';
-export type { SubgraphDefinition } from './common/definition';
+export type { PubSubOptions, SubgraphDefinition } from './common/definition';
 
 /** Which data layer (with its call counters) each subgraph exposes to tests. */
 export interface SubgraphDataLayers {
@@ -34,6 +34,8 @@ export interface StartManyOptions {
   /** Ports by name; a subgraph not listed gets port 0 (any free port). */
   readonly ports?: Partial<Record<SubgraphName, number>>;
   readonly host?: string;
+  /** Where subscription events are shared; in-process unless a Redis URL is given. */
+  readonly pubSub?: PubSubOptions;
 }
 
 export interface RunningSubgraphGroup {
@@ -64,7 +66,7 @@ export async function startSubgraphs(
   opts: StartManyOptions = {},
 ): Promise<RunningSubgraphGroup> {
   const results = await Promise.allSettled(
-    names.map((name) => startSubgraph(name, { port: opts.ports?.[name] ?? 0, host: opts.host })),
+    names.map((name) => startSubgraph(name, { port: opts.ports?.[name] ?? 0, host: opts.host, pubSub: opts.pubSub })),
   );
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

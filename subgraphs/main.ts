@@ -23,7 +23,7 @@ export async function runSubgraphsCli(argv: readonly string[], env: NodeJS.Proce
 
   let group: RunningSubgraphGroup;
   try {
-    group = await startSubgraphs(parsed.names, { ports: parsed.ports });
+    group = await startSubgraphs(parsed.names, { ports: parsed.ports, pubSub: { redisUrl: parsed.redisUrl } });
   } catch (error) {
     console.error(`Failed to start: ${messageOf(error)}`);
     return 1;

@@ -14,11 +14,27 @@ export interface SubgraphInstance<TDataLayer, TContext extends SubgraphContext =
   readonly dataLayer: TDataLayer;
   /** Called once per HTTP request: DataLoader caches must never outlive a request. */
   createContext(request: RequestInfo): TContext;
+  /** Called before the server listens (e.g. to connect to Redis); a rejection stops the start. */
+  start?(): Promise<void>;
+  /** Called when the server stops, after its sockets are closed. */
+  stop?(): Promise<void>;
+}
+
+/** Where a subgraph with subscriptions shares its events (reviews' `reviewAdded`). */
+export interface PubSubOptions {
+  /** Redis pub/sub at this URL, so every replica's subscribers see every replica's events; in-process when unset. */
+  readonly redisUrl?: string;
+  /** Prefix of the Redis channel names (default `junction:subgraphs:`). */
+  readonly channelPrefix?: string;
+}
+
+export interface BuildOptions {
+  readonly pubSub?: PubSubOptions;
 }
 
 export interface SubgraphDefinition<TDataLayer = unknown, TContext extends SubgraphContext = SubgraphContext> {
   readonly name: SubgraphName;
   readonly typeDefs: DocumentNode;
   /** Each call returns a fresh instance, so two servers never share state. */
-  build(): SubgraphInstance<TDataLayer, TContext>;
+  build(options?: BuildOptions): SubgraphInstance<TDataLayer, TContext>;
 }

@@ -7,9 +7,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import type { SubgraphContext } from './context';
-import type { SubgraphDefinition } from './definition';
+import type { PubSubOptions, SubgraphDefinition } from './definition';
 import { createGraphQLHandler } from './http';
 import type { SubgraphName } from './names';
+import { serveSubscriptions, type SubscriptionServer } from './subscriptions';
 
 const GRAPHQL_PATH = '/graphql';
 /** Loopback by default: sample subgraphs hold no secrets, but need not face the network. */
@@ -24,6 +25,8 @@ export interface ServeOptions {
   readonly maxBodyBytes?: number;
   /** How long `stop()` lets in-flight requests finish before cutting connections. */
   readonly stopGracePeriodMs?: number;
+  /** Where subscription events are shared (Redis or in-process); only reviews has subscriptions. */
+  readonly pubSub?: PubSubOptions;
 }
 
 export interface RunningSubgraph<TDataLayer = unknown> {
@@ -41,7 +44,9 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
   options: ServeOptions = {},
 ): Promise<RunningSubgraph<TDataLayer>> {
   const host = options.host ?? DEFAULT_HOST;
-  const instance = definition.build();
+  const instance = definition.build({ pubSub: options.pubSub });
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const graceMs = options.stopGracePeriodMs ?? 5_000;
   const httpServer = createServer();
   const apollo = new ApolloServer<TContext>({
     schema: instance.schema,
@@ -56,23 +61,40 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
       // turns the schema's @cacheControl hints into the Cache-Control header. Unhinted root fields and
       // object-returning fields count as maxAge 0, so an answer is uncacheable unless the schema says so.
       ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 5_000 }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: graceMs }),
     ],
   });
   httpServer.on(
     'request',
     createGraphQLHandler(apollo, {
       path: GRAPHQL_PATH,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxBodyBytes,
       context: async (req) => instance.createContext({ headers: req.headers }),
     }),
   );
+  // Subscriptions (graphql-ws over WebSocket) on the same port and path, for schemas that have them.
+  const subscriptions: SubscriptionServer | undefined = instance.schema.getSubscriptionType()
+    ? serveSubscriptions(httpServer, {
+        path: GRAPHQL_PATH,
+        schema: instance.schema,
+        maxPayloadBytes: maxBodyBytes,
+        createContext: (request) => instance.createContext(request),
+      })
+    : undefined;
 
   await apollo.start();
+  try {
+    await instance.start?.();
+  } catch (error) {
+    await apollo.stop();
+    await instance.stop?.();
+    throw error;
+  }
   try {
     await listen(httpServer, options.port ?? 0, host);
   } catch (error) {
     await apollo.stop();
+    await instance.stop?.();
     throw new Error(`${definition.name}: cannot listen on ${host}:${options.port ?? 0}: ${describe(error)}`);
   }
 
@@ -81,10 +103,13 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
   const stop = async (): Promise<void> => {
     // The drain plugin closes the listener and waits for in-flight requests (bounded by the
     // grace period); closing what is left guarantees no socket keeps the process alive.
+    // Upgraded (WebSocket) sockets are no longer the HTTP server's: close them first.
     try {
+      await subscriptions?.stop(graceMs);
       await apollo.stop();
     } finally {
       httpServer.closeAllConnections();
+      await instance.stop?.();
     }
   };
   return {

@@ -1,4 +1,5 @@
 import { REVIEW_COUNT, isCatalogUpc, pick, sequentialIds } from '../common/catalog';
+import { createInProcessFeed, type ReviewFeed } from './feed';
 
 export interface Review {
   readonly id: string;
@@ -53,7 +54,14 @@ export class ReviewsDataLayer {
   private readonly byAuthor = new Map<string, Review[]>();
   private readonly byProduct = new Map<string, Review[]>();
 
-  constructor(seed: readonly Review[] = seedReviews()) {
+  /**
+   * @param feed where new reviews are announced; exposed so tests can wait until a subscriber listens
+   *   (`feed.localSubscribers`).
+   */
+  constructor(
+    seed: readonly Review[] = seedReviews(),
+    readonly feed: ReviewFeed = createInProcessFeed(),
+  ) {
     for (const review of seed) this.add(review);
   }
 

@@ -29,10 +29,21 @@ async function createReview(input: CreateReviewInput, ctx: ReviewsContext): Prom
   ctx.loaders.reviewsByAuthorId.clear(review.authorId);
   ctx.loaders.reviewsByProductUpc.clear(review.productUpc);
   ctx.loaders.reviewById.prime(review.id, review);
+  // After storing: a subscriber told about the review can already fetch it. Never throws.
+  await ctx.data.feed.publish(review);
   return review;
 }
 
 export const resolvers = {
+  Subscription: {
+    // Public data, so anonymous subscribers are served. graphql-ws runs `subscribe` once per subscription
+    // and `resolve` per event; the iterator's return() (on unsubscribe or disconnect) ends the listening.
+    reviewAdded: {
+      subscribe: (_: unknown, args: { productUpc?: string | null }, ctx: ReviewsContext) =>
+        ctx.data.feed.subscribe(args.productUpc ?? undefined),
+      resolve: (review: Review) => review,
+    },
+  },
   Mutation: {
     createReview: (_: unknown, args: { input: CreateReviewInput }, ctx: ReviewsContext) => createReview(args.input, ctx),
   },

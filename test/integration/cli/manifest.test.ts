@@ -85,7 +85,7 @@ describe('junction manifest check', () => {
     const file = manifest([
       { name: 'TopProducts', body: TOP },
       { body: broken },
-      { name: 'OnReview', type: 'subscription', body: 'subscription OnReview { topProducts { name } }' },
+      { name: 'OnReview', type: 'subscription', body: 'subscription OnReview { reviewAdded { id } }' },
       { name: 'Expensive', body: 'query Expensive { topProducts(first: 100) { reviews { author { reviews { body } } } } }' },
     ]);
     const res = await runCli(['manifest', 'check', file, '--supergraph', SUPERGRAPH, '--config', writeTemp('gateway.yaml', 'cost:\n  max: 1000\n'), '--format', 'json']);

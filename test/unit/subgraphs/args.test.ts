@@ -29,6 +29,15 @@ describe('parseSubgraphArgs (the entry script rules)', () => {
     expect(parsed.kind === 'error' && parsed.message).toContain('Usage:');
   });
 
+  it('passes REDIS_URL on for subscription events, and rejects one that is not a redis URL', () => {
+    expect(parseSubgraphArgs(['reviews'], { REDIS_URL: ' redis://127.0.0.1:6379 ' })).toMatchObject({ kind: 'start', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(parseSubgraphArgs([], {})).not.toHaveProperty('redisUrl');
+    expect(parseSubgraphArgs([], { REDIS_URL: 'http://x' })).toEqual({
+      kind: 'error',
+      message: 'REDIS_URL must start with redis:// or rediss://, got "http://x"',
+    });
+  });
+
   it('recognises --help', () => {
     expect(parseSubgraphArgs(['accounts', '--help'], {})).toEqual({ kind: 'help' });
   });
