@@ -1,12 +1,8 @@
 import { REVIEW_COUNT, isCatalogUpc, pick, sequentialIds } from '../common/catalog';
 import { createInProcessFeed, type ReviewFeed } from './feed';
+import type { Review } from './review';
 
-export interface Review {
-  readonly id: string;
-  readonly body: string;
-  readonly authorId: string;
-  readonly productUpc: string;
-}
+export type { Review } from './review';
 
 export interface NewReview {
   readonly authorId: string;

@@ -1,4 +1,4 @@
-import type { Review } from './data';
+import type { Review } from './review';
 
 /**
  * How many new reviews one subscriber may have waiting (not yet sent to its socket). Unbounded
