@@ -52,6 +52,7 @@ export interface JunctionConfig {
   readonly traffic: RawConfig['traffic'];
   readonly rateLimit: RawConfig['rateLimit'];
   readonly execution: RawConfig['execution'];
+  readonly subscriptions: RawConfig['subscriptions'];
   readonly headers: RawConfig['headers'];
   /** What of a subgraph's errors reaches clients: `all`, and per subgraph name (each key resolved over `all`). */
   readonly subgraphErrors: { all: SubgraphErrorRule; byName: Readonly<Record<string, SubgraphErrorRule>> };
@@ -164,6 +165,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     ...over,
     retries: { ...base.retries, ...over.retries },
     circuitBreaker: { ...base.circuitBreaker, ...over.circuitBreaker },
+    subscriptions: { ...base.subscriptions, ...over.subscriptions },
   });
   const all = merge(SUBGRAPH_DEFAULTS, rawAll);
   const byName = Object.fromEntries(Object.entries(rawByName).map(([name, over]) => [name, merge(all, over)]));
@@ -183,6 +185,7 @@ export function loadConfig(input: ConfigInput = {}): Validated<JunctionConfig> {
     traffic: raw.traffic,
     rateLimit: raw.rateLimit,
     execution: raw.execution,
+    subscriptions: raw.subscriptions,
     headers: { all: raw.headers.all.map(lowerCaseNames), subgraphs: Object.fromEntries(Object.entries(raw.headers.subgraphs).map(([name, rules]) => [name, rules.map(lowerCaseNames)])) },
     subgraphErrors: resolveSubgraphErrors(raw.subgraphErrors, production),
     authorization: raw.authorization,

@@ -50,10 +50,23 @@ const subgraphTransport = z
     circuitBreaker,
     /** Identical query fetches in flight at once (same operation, variables and identity) share one subgraph request. */
     dedup: z.boolean(),
+    /** Subscriptions to this subgraph (README "Subscriptions"). */
+    subscriptions: z
+      .object({
+        /** graphql-ws endpoint; default: the routing URL with http→ws, https→wss. */
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^wss?:\/\//.test(u), 'must be a ws:// or wss:// URL')
+          .optional(),
+        /** `ws`: graphql-ws (graphql-transport-ws). An HTTP-callback mode is reserved for later. */
+        protocol: z.enum(['ws']),
+      })
+      .strict(),
   })
   .strict();
 /** As written under `subgraphs.<name>`: any key, nested ones key by key (merged over `all` in loadConfig). */
-const subgraphTransportOverride = subgraphTransport.extend({ retries: retries.partial(), circuitBreaker: circuitBreaker.partial() }).partial();
+const subgraphTransportOverride = subgraphTransport.extend({ retries: retries.partial(), circuitBreaker: circuitBreaker.partial(), subscriptions: subgraphTransport.shape.subscriptions.partial() }).partial();
 
 const mode = z.enum(['enforce', 'measure']);
 /** A limit is a number (mode from `limits.mode`) or `{ max, mode }`. */
@@ -174,6 +187,7 @@ export const SUBGRAPH_DEFAULTS: SubgraphSettings = {
   retries: { attempts: 2, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
   circuitBreaker: { enabled: true, windowMs: 10_000, minimumRequests: 20, errorRatePercent: 50, openMs: 1000, halfOpenProbes: 3 },
   dedup: true,
+  subscriptions: { protocol: 'ws' },
 };
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -541,6 +555,35 @@ export const configSchema = z
       .default({}),
     /** `all` applies to every subgraph; a subgraph's own name overrides single settings. */
     subgraphs: z.record(subgraphTransportOverride).default({}),
+    /** Subscriptions (README "Subscriptions"): WebSocket (graphql-ws), SSE and multipart on /graphql. Every bound
+     * here stops one client from holding memory or sockets the others need; each refusal has a code. */
+    subscriptions: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Open subscription connections (WebSocket, SSE, multipart) per process; beyond: refused (4503 / 503). */
+        maxConnections: z.number().int().min(1).default(20_000),
+        /** Active subscriptions on one WebSocket connection; beyond: that subscribe gets SUBSCRIPTION_LIMIT. */
+        maxPerConnection: z.number().int().min(1).default(100),
+        /** Active subscriptions per client (the rate-limit client key: principal, else IP) in this process. */
+        maxPerClient: z.number().int().min(1).default(500),
+        /** Subscribe messages per client per second (token bucket, burst = 2 s worth); beyond: RATE_LIMITED. */
+        subscribeRatePerSec: z.number().int().min(1).default(50),
+        /** A WebSocket must send connection_init within this long (close 4408). */
+        connectionInitTimeoutMs: z.number().int().positive().default(10_000),
+        /** Largest client WebSocket message (close 1009). */
+        maxMessageBytes: z.number().int().positive().default(256 * 1024),
+        /** Ping every this long; a client that has not answered the previous ping by then is disconnected. */
+        keepAliveMs: z.number().int().positive().default(15_000),
+        /** Events waiting for one slow client (unsent bytes on the socket, or results not yet written): beyond,
+         * the client is disconnected with SUBSCRIPTION_SLOW_CONSUMER (close 4429 on a WebSocket). */
+        maxQueuedEvents: z.number().int().min(1).default(100),
+        /** Unsent bytes on one client socket before it counts as a slow consumer. */
+        maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** Heartbeat of multipart subscriptions (Apollo's protocol: an empty `{}` part). */
+        multipartHeartbeatMs: z.number().int().positive().default(5_000),
+      })
+      .strict()
+      .default({}),
     supergraph: z
       .object({
         /** Re-compose when supergraph.yaml or a schema file it names changes. */

@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED: { status: 400, description: 'The operation does not validate against the schema.' },
   BAD_USER_INPUT: { status: 400, description: 'Variables or arguments have invalid values.' },
   OPERATION_RESOLUTION_FAILURE: { status: 400, description: 'The operation name does not match an operation.' },
-  OPERATION_NOT_SUPPORTED: { status: 400, description: 'The operation type is not supported (subscriptions).' },
+  OPERATION_NOT_SUPPORTED: { status: 400, description: 'The operation cannot run on this transport: a subscription sent as a plain HTTP request (use WebSocket, SSE or multipart), or subscriptions are off.' },
   QUERY_PLANNING_FAILED: { status: 400, description: 'No query plan can answer this operation.' },
   INTROSPECTION_DISABLED: { status: 400, description: 'Introspection is off (the default when NODE_ENV=production).' },
   BATCHING_DISABLED: { status: 400, description: 'The body is an array of operations and batching is off.' },
@@ -52,6 +52,12 @@ export const ERROR_CODES = {
   SUBGRAPH_RESPONSE_TOO_LARGE: { status: 200, description: 'A subgraph answer exceeded maxResponseBytes.' },
   GATEWAY_TIMEOUT: { status: 200, description: 'A subgraph did not answer within timeoutMs (partial data).' },
   DOWNSTREAM_SERVICE_ERROR: { status: 200, description: 'A subgraph returned an error for its part of the plan.' },
+  // Subscriptions (README "Subscriptions"): the codes that end one, or refuse one on a streaming transport.
+  SUBSCRIPTION_LIMIT: { status: 429, description: 'A subscriptions bound is reached: connections per process, subscriptions per connection or per client.' },
+  SUBSCRIPTION_SLOW_CONSUMER: { status: 200, description: 'The client read its events more slowly than they came: more than subscriptions.maxQueuedEvents waited (WebSocket close 4429).' },
+  SUBSCRIPTION_SCHEMA_RELOAD: { status: 200, description: 'The supergraph changed and the subscription no longer validates against it (or can no longer be planned).' },
+  SUBSCRIPTION_UPSTREAM_CLOSED: { status: 200, description: 'The subgraph serving the subscription closed it, failed, or could not be reached.' },
+  SHUTTING_DOWN: { status: 503, description: 'The gateway is stopping (SIGTERM): subscriptions end, new ones are refused.' },
   // Subgraph registry (admin API).
   COMPOSITION_FAILED: { status: 400, description: 'A publish, delete or rollback whose subgraphs do not compose (extensions.composition lists the errors); nothing changed.' },
   SUBGRAPH_URL_NOT_ALLOWED: { status: 400, description: 'A published subgraph URL matches none of registry.allowedUrls; nothing changed.' },

@@ -1,6 +1,7 @@
 import type { DocumentNode, GraphQLError } from 'graphql';
 import type { Principal } from '../auth';
 import type { TraceSpan } from '../observability/tracing';
+import type { OperationStream, Transport } from '../pipeline/operationStream';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SubgraphRequests } from './subgraphRequests';
 import type { SupergraphState } from './supergraphState';
@@ -21,6 +22,10 @@ export interface GatewayContext {
   subgraphRequests?: { state: SupergraphState; described: Promise<SubgraphRequests | undefined> } | undefined;
   /** Response cache on: the invalidation tags of this response; absent when it must not be cached. */
   responseTags?: Set<string> | undefined;
+  /** How the operation arrived (set by the pipeline from the transport). */
+  transport?: Transport | undefined;
+  /** A subscription's stream of results, set by the gateway when it accepted one (the transport delivers it). */
+  stream?: OperationStream | undefined;
   /** The subgraphs the plan fetches from (the access log). */
   plannedSubgraphs?: readonly string[] | undefined;
 }

@@ -5,6 +5,7 @@ import type { RequestFacts, TraceSpan } from '../observability';
 import type { VariableBounds } from '../security';
 import type { RateLimiter } from '../traffic';
 import type { OperationRequest, Refusal, ResponseHeaders, Stage } from './operationRequest';
+import type { OperationStream, Transport } from './operationStream';
 import type { RequestContext } from './requestContext';
 import { authenticateStage, type Authenticator } from './stages/authenticate';
 import { batchingStage } from './stages/batching';
@@ -27,13 +28,21 @@ export interface PipelineOptions {
 
 export type EngineResponse = Awaited<ReturnType<ApolloServer<RequestContext>['executeHTTPGraphQLRequest']>>;
 
-/** What the pipeline answers: a refusal from a stage, or the engine's response; with the headers stages added. */
-export type PipelineAnswer = { refused: Refusal; headers: ResponseHeaders } | { refused: undefined; response: EngineResponse; headers: ResponseHeaders };
+/**
+ * What the pipeline answers: a refusal from a stage, or the engine's response; with the headers stages added.
+ * An operation that yields many results (a subscription, on a streaming transport) also answers its `stream`:
+ * the engine's response then only says it was accepted, and the transport delivers the stream's items.
+ */
+export type PipelineAnswer =
+  | { refused: Refusal; headers: ResponseHeaders }
+  | { refused: undefined; response: EngineResponse; headers: ResponseHeaders; stream?: OperationStream | undefined };
 
 /** Facts of the transport every operation's context starts from. */
 export interface TransportFacts {
   requestFacts: RequestFacts | undefined;
   span: TraceSpan | undefined;
+  /** How the operation arrived; 'http' when absent. Only streaming transports may start a subscription. */
+  transport?: Transport | undefined;
 }
 
 /**
@@ -66,7 +75,7 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
   ];
 
   async function run(engine: ApolloServer<RequestContext>, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
-    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span };
+    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http' };
     const headers: ResponseHeaders = [];
     for (const [, stage] of stages) {
       const pending = stage(request, context, headers);
@@ -75,13 +84,15 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     }
     // One context per operation: a batch's operations run one by one (each with its own authorization, cache
     // tags and plan), not as Apollo Server's batch, whose operations would share one context.
+    let operationContext: RequestContext | undefined;
     const execute = (body: unknown) =>
       engine.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method, headers: request.headers, search: request.search, body },
-        context: async () => ({ ...context }),
+        context: async () => (operationContext = { ...context }),
       });
-    const response = Array.isArray(request.body) && request.body.length > 0 ? await runBatch(request.body, execute) : await execute(request.body);
-    return { refused: undefined, response, headers };
+    if (Array.isArray(request.body) && request.body.length > 0) return { refused: undefined, response: await runBatch(request.body, execute), headers };
+    const response = await execute(request.body);
+    return { refused: undefined, response, headers, stream: operationContext?.stream };
   }
 
   return { stages, run };

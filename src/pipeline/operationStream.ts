@@ -1,0 +1,30 @@
+import type { GraphQLFormattedError } from 'graphql';
+
+/** How an operation arrived: what the transport can deliver (a stream of results, or one). */
+export type Transport = 'http' | 'websocket' | 'sse' | 'multipart';
+
+/** Transports that deliver a stream of results (subscriptions). */
+export const STREAMING_TRANSPORTS: ReadonlySet<Transport> = new Set(['websocket', 'sse', 'multipart']);
+
+/** One result of a stream, already formatted for the client (errors masked and coded). */
+export interface StreamResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly GraphQLFormattedError[];
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * One item a stream delivers: an event's result, or the terminal error that ends it (the subscription ended
+ * with a code: token expired, schema reload, upstream gone, slow consumer, shutdown). After a terminal item
+ * the iteration is done. A stream that simply completes (the subgraph completed) ends without one.
+ */
+export type StreamItem = { result: StreamResult } | { end: GraphQLFormattedError };
+
+/**
+ * The answer of an operation that yields many results (a subscription), transport-neutral: the WebSocket,
+ * SSE and multipart transports iterate it and write each item in their own format. `close()` is the client
+ * leaving (unsubscribe, socket closed): it ends the iteration and frees the upstream when it was the last.
+ */
+export interface OperationStream extends AsyncIterable<StreamItem> {
+  close(): void;
+}
