@@ -5,6 +5,10 @@ import { tracer, type Metrics, type RequestFacts, type TraceSpan } from '../obse
 import type { createPipeline, OperationRequest, Refusal, RequestContext } from '../pipeline';
 import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
 import { jsonContentType, unsupportedCharset } from './requestChecks';
+import { serveMultipart } from './multipartTransport';
+import type { createSseTransport } from './sseTransport';
+import type { StreamConnections } from './streamConnections';
+import { streamingTransportOf, type StreamingSettings } from './streamingResponse';
 
 type Pipeline = ReturnType<typeof createPipeline>;
 
@@ -44,6 +48,8 @@ async function serveGraphQL(
     metrics?: Metrics | undefined;
     /** This HTTP request's access-log record (observability/accessLog.ts). */
     requestFacts: RequestFacts | undefined;
+    /** The streaming transports (SSE, multipart) chosen by the Accept header, and their shared connection bound. */
+    streaming: { connections: StreamConnections; settings: StreamingSettings; sse: ReturnType<typeof createSseTransport> };
   },
   span: TraceSpan | undefined,
 ): Promise<void> {
@@ -86,9 +92,19 @@ async function serveGraphQL(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const request: OperationRequest = { method, headers, search: q >= 0 ? url.slice(q) : '', body, remoteAddress: req.socket.remoteAddress };
-  const answer = await options.pipeline.run(apollo, request, { requestFacts: options.requestFacts, span });
+  const streaming = method === 'GET' || method === 'POST' ? streamingTransportOf(headers.get('accept')) : undefined;
+  if (streaming === 'sse') {
+    // The engine answers JSON; the SSE transport frames it (Apollo Server would refuse text/event-stream with 406).
+    const engineHeaders = new HeaderMap(headers);
+    engineHeaders.set('accept', 'application/json');
+    const run = () => options.pipeline.run(apollo, { ...request, headers: engineHeaders }, { requestFacts: options.requestFacts, span, transport: 'sse' });
+    return options.streaming.sse(req, res, { body, run, refuse });
+  }
+  const answer = await options.pipeline.run(apollo, request, { requestFacts: options.requestFacts, span, transport: streaming });
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   if (answer.refused) return refuse(answer.refused);
+  if (answer.stream) return serveMultipart(res, answer.stream, { ...options.streaming, refuse });
+  // Not a stream (a query or mutation, or the errors refusing a subscription): one JSON answer, as Router does.
   const result = answer.response;
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;

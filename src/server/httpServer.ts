@@ -17,6 +17,9 @@ import { createPipeline } from '../pipeline';
 import { adminApi, type AdminOptions } from './adminRoute';
 import { compileCors } from './cors';
 import type { CorsSettings } from '../config';
+import { StreamConnections } from './streamConnections';
+import { createSseTransport } from './sseTransport';
+import type { StreamingSettings } from './streamingResponse';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -62,12 +65,21 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET <path>: the metrics (absent when metrics are off or served on their own port). */
   metricsRoute?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> } | undefined;
+  /** `subscriptions`: the SSE and multipart transports' bounds (maxConnections sizes the connection bound). */
+  subscriptions: StreamingSettings & { maxConnections: number };
+  /**
+   * The one bound on long-lived connections of every streaming transport (the WebSocket transport shares it);
+   * made here from subscriptions.maxConnections when not given.
+   */
+  streamConnections?: StreamConnections | undefined;
 }
 
 export interface HttpServer {
   server: Server;
   /** Requests being answered right now (graceful drain waits for them). */
   inFlight: () => number;
+  /** Open streaming connections (SSE, multipart, and WebSocket when it shares them): stop() calls closeAll(). */
+  streamConnections: StreamConnections;
 }
 
 /**
@@ -87,7 +99,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     operations: options.operations,
     preflight: options.preflight,
   });
-  const graphql = { maxBodyBytes: options.maxBodyBytes, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs, pipeline, metrics: options.metrics };
+  const streamConnections = options.streamConnections ?? new StreamConnections(options.subscriptions.maxConnections);
+  const settings: StreamingSettings = { maxBufferedBytes: options.subscriptions.maxBufferedBytes, multipartHeartbeatMs: options.subscriptions.multipartHeartbeatMs };
+  const streaming = { connections: streamConnections, settings, sse: createSseTransport(streamConnections, settings) };
+  const graphql = { maxBodyBytes: options.maxBodyBytes, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs, pipeline, metrics: options.metrics, streaming };
   const graphqlCors = options.cors ? compileCors(options.cors) : undefined;
   const adminCors = admin && options.adminCors ? compileCors(options.adminCors) : undefined;
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -153,5 +168,5 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // One header over the bound is enough to refuse; Node need not keep the rest of a flood.
   server.maxHeadersCount = options.maxHeaders + 1;
-  return { server, inFlight: () => inFlight };
+  return { server, inFlight: () => inFlight, streamConnections };
 }

@@ -160,6 +160,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     metrics,
     metricsRoute: metrics.enabled && config.metrics.listener === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
+    subscriptions: config.subscriptions,
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
@@ -270,6 +271,9 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       await registry?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
+      // Long-lived streams first: no new one is taken, each open one ends (its SHUTTING_DOWN terminal item, then
+      // the response ends) and counts as in flight until then; the grace deadline below bounds them like the rest.
+      http.streamConnections.closeAll();
       const deadline = Date.now() + config.server.shutdownGraceMs;
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       http.server.closeAllConnections();

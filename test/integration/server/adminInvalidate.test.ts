@@ -32,6 +32,7 @@ async function startFront(invalidations: Invalidations | undefined, yaml = `admi
     variables: config.limits.variables,
     accessLog: false,
     batching: { enabled: false, maxSize: 1 },
+    subscriptions: config.subscriptions,
     preflight: () => undefined,
     authenticator: await buildAuthenticator(config),
     operations: new PersistedOperations(config.persistedQueries, undefined, logs.logger),

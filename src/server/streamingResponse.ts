@@ -1,0 +1,65 @@
+import type { ServerResponse } from 'node:http';
+import type { Refusal } from '../pipeline';
+import type { StreamConnections } from './streamConnections';
+
+/** What the SSE and multipart transports need from `subscriptions` (config/schema.ts). */
+export interface StreamingSettings {
+  /** Unsent bytes on one response before its client counts as a slow consumer. */
+  maxBufferedBytes: number;
+  /** Multipart heartbeat (`{}` part) interval. */
+  multipartHeartbeatMs: number;
+}
+
+/** Which streaming transport an HTTP request asks for with its Accept header; undefined: plain HTTP. */
+export function streamingTransportOf(accept: string | undefined): 'sse' | 'multipart' | undefined {
+  if (!accept) return undefined;
+  const ranges = accept.toLowerCase().split(',').map((range) => range.trim());
+  if (ranges.some((range) => range.split(';')[0]?.trim() === 'text/event-stream')) return 'sse';
+  // Apollo's multipart subscriptions (`multipart/mixed;subscriptionSpec="1.0"`); a deferSpec range stays HTTP.
+  if (ranges.some((range) => range.startsWith('multipart/mixed') && /;\s*subscriptionspec\s*=\s*"?1\.0"?/.test(range))) return 'multipart';
+  return undefined;
+}
+
+/**
+ * Takes a slot for a streaming response among every long-lived connection (subscriptions.maxConnections) and
+ * frees it when the response closes, however it closes. Undefined: refused (the bound is reached, or the gateway
+ * is stopping) with the refusal to answer before anything streams.
+ */
+export function takeStreamSlot(connections: StreamConnections, res: ServerResponse, onShutdown: () => void): { refused: Refusal } | undefined {
+  const release = connections.tryOpen(onShutdown);
+  if (!release) {
+    return connections.stopping
+      ? { refused: { status: 503, code: 'SHUTTING_DOWN', message: 'The gateway is stopping; subscribe again shortly.' } }
+      : { refused: { status: 503, code: 'SUBSCRIPTION_LIMIT', message: 'Too many open subscription connections on this gateway (subscriptions.maxConnections); try again later.' } };
+  }
+  res.once('close', release);
+  return undefined;
+}
+
+/**
+ * A client that does not read its events makes its socket buffer grow without bound (a slow or hostile reader
+ * pinning memory): beyond maxBufferedBytes of unsent bytes, it is cut off.
+ */
+export function overBuffered(res: ServerResponse, settings: StreamingSettings): boolean {
+  return res.writableLength > settings.maxBufferedBytes;
+}
+
+export const SLOW_CONSUMER_ERROR = {
+  message: 'The client read its events more slowly than they came (subscriptions.maxBufferedBytes); the subscription ended.',
+  extensions: { code: 'SUBSCRIPTION_SLOW_CONSUMER' },
+} as const;
+
+/** How long a slow consumer has to take its last words before its socket is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 5_000;
+
+/**
+ * Ends a slow consumer's response with its last words. They join a buffer that is already over the bound, so the
+ * socket is destroyed if the client has not taken them soon (it may never read again).
+ */
+export function endSlowConsumer(res: ServerResponse, lastWords: string): void {
+  if (!res.writable) return void res.destroy();
+  const timer = setTimeout(() => res.destroy(), SLOW_CONSUMER_GRACE_MS);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
+  res.end(lastWords);
+}
