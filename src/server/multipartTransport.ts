@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { OperationStream, Refusal } from '../pipeline';
 import type { StreamConnections } from './streamConnections';
-import { endSlowConsumer, overBuffered, SLOW_CONSUMER_ERROR, takeStreamSlot, type StreamingSettings } from './streamingResponse';
+import { endSlowConsumer, openStreamResponse, overBuffered, SLOW_CONSUMER_ERROR, type StreamingSettings } from './streamingResponse';
 
 /**
  * Multipart HTTP subscriptions as Apollo Client speaks them to Apollo Router (`subscriptionSpec="1.0"`): one
@@ -21,29 +21,17 @@ const part = (body: unknown): string => `${PART_HEADERS}${JSON.stringify(body)}$
 
 /**
  * Answers a subscription's stream as a multipart response, in a slot among the long-lived connections (refused
- * with 503 before anything streams when there is none). Shutdown needs nothing more here: the core ends every
- * stream with SHUTTING_DOWN, which ends the response.
+ * with 503 before anything streams when there is none); resolves when the response has ended. The client leaving
+ * (the response closes) closes the stream, which frees the upstream subscription.
  */
-export function serveMultipart(res: ServerResponse, stream: OperationStream, options: { connections: StreamConnections; settings: StreamingSettings; refuse: (refusal: Refusal) => void }): Promise<void> {
-  const full = takeStreamSlot(options.connections, res, () => undefined);
-  if (full) {
-    stream.close();
-    options.refuse(full.refused);
-    return Promise.resolve();
-  }
-  return deliverMultipart(res, stream, options.settings);
-}
-
-/**
- * Writes a subscription's stream as the multipart response; resolves when the response has ended. The client
- * leaving (the response closes) closes the stream, which frees the upstream subscription.
- */
-async function deliverMultipart(res: ServerResponse, stream: OperationStream, settings: StreamingSettings): Promise<void> {
+export async function serveMultipart(res: ServerResponse, stream: OperationStream, options: { connections: StreamConnections; settings: StreamingSettings; refuse: (refusal: Refusal) => void }): Promise<void> {
+  const opened = openStreamResponse(options.connections, res, stream);
+  if ('refused' in opened) return options.refuse(opened.refused);
+  const settings = options.settings;
   let finished = false;
   const leave = (): void => {
-    if (finished) return;
     finished = true;
-    stream.close();
+    opened.leave();
   };
   const write = (body: unknown): void => {
     if (finished || !res.writable) return;
@@ -61,7 +49,7 @@ async function deliverMultipart(res: ServerResponse, stream: OperationStream, se
   const heartbeat = setInterval(() => write({}), settings.multipartHeartbeatMs);
   res.once('close', () => {
     clearInterval(heartbeat);
-    leave();
+    finished = true;
   });
   try {
     for await (const item of stream) {

@@ -3,7 +3,7 @@ import { createHandler, type ExecutionResult } from 'graphql-sse';
 import type { ErrorCode } from '../errors';
 import type { OperationStream, PipelineAnswer, Refusal } from '../pipeline';
 import type { StreamConnections } from './streamConnections';
-import { endSlowConsumer, overBuffered, SLOW_CONSUMER_ERROR, takeStreamSlot, type StreamingSettings } from './streamingResponse';
+import { endSlowConsumer, openStreamResponse, overBuffered, SLOW_CONSUMER_ERROR, type StreamingSettings } from './streamingResponse';
 
 /** One SSE request as graphqlRoute hands it over: its body already read (bounded) and parsed. */
 export interface SseCall {
@@ -19,7 +19,8 @@ export interface SseCall {
 interface Outcome {
   answer?: PipelineAnswer;
   refused?: Refusal;
-  stream?: OperationStream;
+  /** A subscription's stream in its slot: `leave` closes it (slow consumer; the client leaving is handled). */
+  stream?: { leave: () => void };
 }
 
 /** A placeholder answer for the library when the request was refused: the writer answers the refusal itself. */
@@ -45,14 +46,12 @@ export function createSseTransport(connections: StreamConnections, settings: Str
         return REFUSED;
       }
       if (answer.stream) {
-        // Shutdown needs nothing here: the core ends every stream with SHUTTING_DOWN, and that ends the response.
-        const full = takeStreamSlot(connections, outcome.res, () => undefined);
-        if (full) {
-          answer.stream.close();
-          outcome.refused = full.refused;
+        const opened = openStreamResponse(connections, outcome.res, answer.stream);
+        if ('refused' in opened) {
+          outcome.refused = opened.refused;
           return REFUSED;
         }
-        outcome.stream = answer.stream;
+        outcome.stream = opened;
         return resultsOf(answer.stream);
       }
       return once(singleResultOf(answer));
@@ -81,12 +80,16 @@ export function createSseTransport(connections: StreamConnections, settings: Str
     }
     res.writeHead(init.status, init.statusText, init.headers);
     const stream = outcome.stream;
-    res.once('close', () => stream?.close());
     for (;;) {
       const next = await body.next();
-      if (next.done || !res.writable) break;
+      if (next.done) break;
+      if (!res.writable) {
+        // The client left: its stream is closed (openStreamResponse), after which the library's queue ends.
+        void body.return(undefined).catch(() => undefined);
+        return;
+      }
       if (stream && overBuffered(res, settings)) {
-        stream.close();
+        stream.leave();
         endSlowConsumer(res, `event: next\ndata: ${JSON.stringify({ errors: [SLOW_CONSUMER_ERROR] })}\n\nevent: complete\ndata:\n\n`);
         // The library's queue ends once the stream has (closed above); nothing more is read from it.
         void body.return(undefined).catch(() => undefined);

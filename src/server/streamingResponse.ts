@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Refusal } from '../pipeline';
+import type { OperationStream, Refusal } from '../pipeline';
 import type { StreamConnections } from './streamConnections';
 
 /** What the SSE and multipart transports need from `subscriptions` (config/schema.ts). */
@@ -22,18 +22,38 @@ export function streamingTransportOf(accept: string | undefined): 'sse' | 'multi
 
 /**
  * Takes a slot for a streaming response among every long-lived connection (subscriptions.maxConnections) and
- * frees it when the response closes, however it closes. Undefined: refused (the bound is reached, or the gateway
- * is stopping) with the refusal to answer before anything streams.
+ * ties the stream to the response: when the response closes, however it closes, the slot is freed and the stream
+ * closed (the client left: its upstream is freed). Refused (the stream closed at once) when the bound is
+ * reached, the gateway is stopping, or the client already left while the subscription was being set up.
+ * `leave` closes the stream once, whoever calls it first.
  */
-export function takeStreamSlot(connections: StreamConnections, res: ServerResponse, onShutdown: () => void): { refused: Refusal } | undefined {
-  const release = connections.tryOpen(onShutdown);
+export function openStreamResponse(connections: StreamConnections, res: ServerResponse, stream: OperationStream): { refused: Refusal } | { leave: () => void } {
+  let left = false;
+  const leave = (): void => {
+    if (left) return;
+    left = true;
+    stream.close();
+  };
+  // A client that left during the pipeline never sees a 'close' after this; without the check its stream would
+  // hold the upstream (and a slot) forever.
+  if (res.destroyed || !res.socket || res.socket.destroyed) {
+    leave();
+    return { refused: { status: 400, code: 'BAD_REQUEST', message: 'The client left before the subscription started.' } };
+  }
+  // Shutdown needs nothing here: the core ends every stream with SHUTTING_DOWN, and that ends the response.
+  const release = connections.tryOpen(() => undefined);
   if (!release) {
+    leave();
     return connections.stopping
       ? { refused: { status: 503, code: 'SHUTTING_DOWN', message: 'The gateway is stopping; subscribe again shortly.' } }
       : { refused: { status: 503, code: 'SUBSCRIPTION_LIMIT', message: 'Too many open subscription connections on this gateway (subscriptions.maxConnections); try again later.' } };
   }
-  res.once('close', release);
-  return undefined;
+  res.once('close', () => {
+    release();
+    // After a complete response the stream has ended already; otherwise the client left mid-stream.
+    if (!res.writableFinished) leave();
+  });
+  return { leave };
 }
 
 /**

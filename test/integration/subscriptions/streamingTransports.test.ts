@@ -17,20 +17,24 @@ const SHUTTING_DOWN = { message: 'The gateway is stopping.', extensions: { code:
  * The SSE and multipart transports over streams the test drives (the pipeline's answer stands in): what a real
  * client sees of events, heartbeats, terminal items, the connection bound, shutdown and slow consumers.
  */
-async function startFront(settings: { maxConnections?: number; maxBufferedBytes?: number; multipartHeartbeatMs?: number } = {}) {
+async function startFront(settings: { maxConnections?: number; maxBufferedBytes?: number; multipartHeartbeatMs?: number; hold?: Promise<void> } = {}) {
   const connections = new StreamConnections(settings.maxConnections ?? 10);
   const streaming = { maxBufferedBytes: settings.maxBufferedBytes ?? 4 * 1024 * 1024, multipartHeartbeatMs: settings.multipartHeartbeatMs ?? 60_000 };
   const sse = createSseTransport(connections, streaming);
   const streams: PushStream[] = [];
+  const closed = { count: 0 };
   const answer = () => {
     const stream = new PushStream();
     streams.push(stream);
     return { refused: undefined, headers: [], response: { status: 200, headers: new HeaderMap(), body: { kind: 'complete' as const, string: '{}' } }, stream };
   };
   const server: Server = createServer((req, res) => {
+    res.once('close', () => closed.count++);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      // The pipeline's time: a test may hold it (the client leaving meanwhile).
+      await settings.hold;
       const refuse = (refusal: { status: number; code: Parameters<typeof errorBody>[0]; message: string }) => {
         res.statusCode = refusal.status;
         res.setHeader('content-type', 'application/json');
@@ -47,7 +51,7 @@ async function startFront(settings: { maxConnections?: number; maxBufferedBytes?
     server.closeAllConnections();
     server.close(() => resolve());
   });
-  return { url, streams, connections, stop, nth: (n: number) => waitFor(() => streams[n], `stream ${n}`) };
+  return { url, streams, connections, closed, stop, nth: (n: number) => waitFor(() => streams[n], `stream ${n}`) };
 }
 
 type Front = Awaited<ReturnType<typeof startFront>>;
@@ -110,6 +114,25 @@ describe('multipart subscriptions over a driven stream', () => {
     expect(f.connections.open).toBe(1);
     abort.abort();
     await waitFor(() => (stream.closed && f.connections.open === 0 ? true : undefined), 'the stream to be closed');
+  });
+
+  it('closes the stream at once when the client left while the subscription was being set up', async () => {
+    let proceed!: () => void;
+    const f = await front({ hold: new Promise<void>((resolve) => (proceed = resolve)) });
+    for (const accept of ['multipart', 'sse']) {
+      const abort = new AbortController();
+      const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"subscription { s }"}', signal: abort.signal };
+      const pending = (accept === 'sse' ? fetch(f.url, { ...init, headers: { ...init.headers, accept: 'text/event-stream' } }) : postMultipart(f.url, { query: 'subscription { s }' }, {}, abort.signal)).catch(() => undefined);
+      // Let the request reach the server before leaving.
+      await new Promise((resolve) => setImmediate(resolve));
+      abort.abort();
+      await pending;
+    }
+    await waitFor(() => (f.closed.count === 2 ? true : undefined), 'both clients to have left');
+    proceed();
+    const [multipart, sse] = [await f.nth(0), await f.nth(1)];
+    await waitFor(() => (multipart.closed && sse.closed ? true : undefined), 'both streams to be closed');
+    expect(f.connections.open).toBe(0);
   });
 
   it('cuts off a client that does not read (SUBSCRIPTION_SLOW_CONSUMER) and closes its stream', async () => {
