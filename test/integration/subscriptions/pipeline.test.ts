@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { composeSubgraphs } from '../../../src/composition';
-import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
+import { startAllSubgraphs, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, testConfig, type TestGateway } from '../../helpers/gateway';
-import { identityHeader } from '../../helpers/identity';
+import { postReview as post, REVIEW_ADDED, sampleSupergraph } from './fixture';
 import { pipelineOf, reader, type Operated } from '../../helpers/pipelineHarness';
 import { waitFor } from '../../helpers/waitFor';
-
-const REVIEW_ADDED = `subscription Added($upc: ID) { reviewAdded(productUpc: $upc) { id body product { upc name inStock } author { id name } } }`;
-
-function sampleSupergraph(fleet: RunningFleet): string {
-  const composed = composeSubgraphs(SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })));
-  if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-  return composed.supergraphSdl;
-}
 
 function streamOf(operated: Operated) {
   if (operated.kind !== 'stream') throw new Error(`expected a stream, got ${JSON.stringify(operated)}`);
@@ -27,15 +16,7 @@ describe('subscriptions through the pipeline', () => {
   let harness: Awaited<ReturnType<typeof pipelineOf>>;
   const subscribers = () => fleet.byName.reviews.dataLayer.feed.localSubscribers;
 
-  async function postReview(upc: string, body: string): Promise<void> {
-    const res = await fetch(fleet.byName.reviews.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await identityHeader('3', 'reviews')) },
-      body: JSON.stringify({ query: 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { id } }', variables: { i: { productUpc: upc, body } } }),
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
-  }
+  const postReview = (upc: string, body: string) => post(fleet, upc, body);
 
   beforeAll(async () => {
     fleet = await startAllSubgraphs();
