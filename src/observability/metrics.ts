@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LabelCap } from './labelCap';
+import { createSubscriptionMetrics, noSubscriptionMetrics, type SubscriptionMetrics } from './subscriptionMetrics';
 
 export type CacheName = 'response' | 'entity' | 'plan' | 'apq';
 export type CacheResult = 'hit' | 'miss' | 'error';
@@ -32,6 +33,8 @@ export interface Metrics {
   operationCost(estimated: number | undefined, actual: number | undefined): void;
   rateLimited(kind: 'requests' | 'cost'): void;
   supergraphActivated(id: string): void;
+  /** Subscriptions: active, upstreams, events, ends. */
+  readonly subscriptions: SubscriptionMetrics;
   /** The registry in the Prometheus text format. */
   render(): Promise<string>;
 }
@@ -134,6 +137,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       supergraphInfo.set({ supergraph: id }, 1);
       activations.inc();
     },
+    subscriptions: createSubscriptionMetrics(registers),
     render: () => register.metrics(),
   };
 }
@@ -150,5 +154,6 @@ export const noMetrics: Metrics = {
   operationCost: () => undefined,
   rateLimited: () => undefined,
   supergraphActivated: () => undefined,
+  subscriptions: noSubscriptionMetrics,
   render: async () => '',
 };

@@ -1,54 +1,44 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { composeSubgraphs } from '../../../src/composition';
-import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
-import { startGatewayOn, type TestGateway } from '../../helpers/gateway';
+import { SUBGRAPH_NAMES, type RunningFleet, type SubgraphName } from '../../../subgraphs';
+import { identityHeader } from '../../helpers/identity';
 
-/** The four sample subgraphs and their supergraph, for gateways with different settings over one fleet. */
-export interface SampleFleet {
-  fleet: RunningFleet;
-  supergraphSdl: string;
-  /** A gateway over the fleet with this gateway.yaml; stopped by `stop()` if the test has not. */
-  gateway(yaml?: string): Promise<TestGateway>;
-  stop(): Promise<void>;
-}
+/** The demo subscription: an event from reviews, the product's name (products) and stock (inventory), the author (accounts). */
+export const REVIEW_ADDED = `subscription Added($upc: ID) { reviewAdded(productUpc: $upc) { id body product { upc name inStock } author { id name } } }`;
 
-export async function startSampleFleet(): Promise<SampleFleet> {
-  const fleet = await startAllSubgraphs();
+/** The sample supergraph over a running fleet; `sdlOf` may change a subgraph's schema (supergraph changes). */
+export function sampleSupergraph(fleet: RunningFleet, sdlOf: (name: SubgraphName, sdl: string) => string = (_n, sdl) => sdl): string {
   const composed = composeSubgraphs(
-    SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })),
+    SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: sdlOf(name, readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8')) })),
   );
-  if (!composed.ok) {
-    await fleet.stop();
-    throw new Error(JSON.stringify(composed.errors));
-  }
-  const gateways: TestGateway[] = [];
-  return {
-    fleet,
-    supergraphSdl: composed.supergraphSdl,
-    gateway: async (yaml) => {
-      const gateway = await startGatewayOn({ sdl: composed.supergraphSdl }, yaml);
-      gateways.push(gateway);
-      return gateway;
-    },
-    stop: async () => {
-      await Promise.all(gateways.map((g) => g.stop()));
-      await fleet.stop();
-    },
-  };
+  if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
+  return composed.supergraphSdl;
 }
 
-export const TOP_PRODUCTS = '{ topProducts(first: 2) { upc name } }';
-export const REVIEW_ADDED = 'subscription { reviewAdded { id body product { name } } }';
-export const CREATE_REVIEW = 'mutation ($input: CreateReviewInput!) { createReview(input: $input) { id } }';
+/** Posts a review straight to the reviews subgraph (as user 3): every reviewAdded subscriber gets an event. */
+export async function postReview(fleet: RunningFleet, upc: string, body: string): Promise<void> {
+  const res = await fetch(fleet.byName.reviews.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await identityHeader('3', 'reviews')) },
+    body: JSON.stringify({ query: 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { id } }', variables: { i: { productUpc: upc, body } } }),
+  });
+  const json = (await res.json()) as { errors?: unknown };
+  if (json.errors) throw new Error(JSON.stringify(json.errors));
+}
 
-/** The `code` of the first error of a GraphQL answer. */
-export const firstCode = (body: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> | null } | null | undefined): unknown => body?.errors?.[0]?.extensions?.code;
+/** Subscribers the reviews subgraph holds in this process (one per upstream subscription). */
+export function reviewSubscribers(fleet: RunningFleet): number {
+  return fleet.byName.reviews.dataLayer.feed.localSubscribers;
+}
 
-/** What Apollo Client sends for a subscription over HTTP (Apollo Router's multipart protocol). */
-export const MULTIPART_ACCEPT = 'multipart/mixed;subscriptionSpec="1.0", application/json';
-
-/** A POST with Apollo Client's subscription Accept header; the response is left unread for the test. */
-export function postMultipart(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: MULTIPART_ACCEPT, ...headers }, body: JSON.stringify(body), signal });
+/** HS256 client tokens for `auth` (AUTH_YAML). */
+export const AUTH_SECRET = 'subscriptions-test-secret-0123456789abcdef';
+export const AUTH_YAML = `auth:\n  devKey: false\n  algorithms: [HS256]\n  secrets:\n    - secret: "${AUTH_SECRET}"\n`;
+export function clientToken(claims: Record<string, unknown>, expiresInSec = 300): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSec)
+    .sign(new TextEncoder().encode(AUTH_SECRET));
 }

@@ -1,6 +1,6 @@
 import { meros } from 'meros/browser';
 import type { TestGateway } from '../../helpers/gateway';
-import { firstCode, postMultipart, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './fixture';
+import { firstCode, postMultipart, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
 
 describe('multipart HTTP subscriptions (Apollo Router protocol)', () => {
   let fleet: SampleFleet;

@@ -1,7 +1,7 @@
 import { createClient, NetworkError, type Client, type ExecutionResult, type RequestParams } from 'graphql-sse';
 import type { TestGateway } from '../../helpers/gateway';
 import { writeTemp } from '../../helpers/gateway';
-import { firstCode, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './fixture';
+import { firstCode, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
 
 /** What a graphql-sse client saw of one operation: its results, then either completion or an error. */
 interface Seen {

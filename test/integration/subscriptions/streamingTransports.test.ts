@@ -8,7 +8,7 @@ import { serveMultipart } from '../../../src/server/multipartTransport';
 import { createSseTransport } from '../../../src/server/sseTransport';
 import { StreamConnections } from '../../../src/server/streamConnections';
 import { waitFor } from '../../helpers/waitFor';
-import { postMultipart } from './fixture';
+import { postMultipart } from './httpFixture';
 import { PushStream } from './pushStream';
 
 const SHUTTING_DOWN = { message: 'The gateway is stopping.', extensions: { code: 'SHUTTING_DOWN' } };
