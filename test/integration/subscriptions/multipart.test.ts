@@ -1,6 +1,23 @@
 import { meros } from 'meros/browser';
-import type { TestGateway } from '../../helpers/gateway';
-import { firstCode, postMultipart, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
+import { writeTemp, type TestGateway } from '../../helpers/gateway';
+import { waitFor } from '../../helpers/waitFor';
+import { postReview, reviewSubscribers } from './fixture';
+import { firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
+
+/** Reads a multipart response's JSON parts in the background (meros), for waitFor to look at. */
+async function partsOf(res: Response): Promise<{ parts: unknown[]; finished: Promise<void> }> {
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('multipart/mixed;boundary="graphql";subscriptionSpec="1.0"');
+  const parts = await meros<unknown>(res);
+  if (parts instanceof Response) throw new Error('not a multipart response');
+  const seen: unknown[] = [];
+  const finished = (async () => {
+    for await (const part of parts) seen.push(part.json ? part.body : `not JSON: ${String(part.body)}`);
+  })();
+  return { parts: seen, finished };
+}
+
+const isHeartbeat = (part: unknown): boolean => JSON.stringify(part) === '{}';
 
 describe('multipart HTTP subscriptions (Apollo Router protocol)', () => {
   let fleet: SampleFleet;
@@ -30,10 +47,61 @@ describe('multipart HTTP subscriptions (Apollo Router protocol)', () => {
     expect(await res.json()).toEqual({ errors: [{ message: 'Unauthenticated: malformed token.', extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 
+  it('refuses a subscription outside the safelist with its code, not a multipart body', async () => {
+    const manifest = writeTemp('manifest.json', JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'a', name: 'Top', type: 'query', body: 'query Top { topProducts { upc } }' }] }));
+    const strict = await fleet.gateway(`persistedQueries:\n  mode: safelist\n  manifests:\n    - path: ${manifest}\n`);
+    const res = await postMultipart(strict.url, { query: REVIEW_ADDED });
+    expect(res.status).toBe(400);
+    expect(firstCode((await res.json()) as never)).toBe('QUERY_NOT_IN_SAFELIST');
+  });
+
   it('answers a subscription with OPERATION_NOT_SUPPORTED when subscriptions are off', async () => {
     const off = await fleet.gateway('subscriptions:\n  enabled: false\n');
     const res = await postMultipart(off.url, { query: 'subscription { reviewAdded { id } }' });
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(firstCode((await res.json()) as never)).toBe('OPERATION_NOT_SUPPORTED');
   });
+
+  describe('reviewAdded through the gateway', () => {
+    it('delivers each review as a {payload} part with {} heartbeats between, and frees the upstream when the client leaves', async () => {
+      const beating = await fleet.gateway('subscriptions:\n  multipartHeartbeatMs: 50\n');
+      const abort = new AbortController();
+      const { parts, finished } = await partsOf(await postMultipart(beating.url, { query: REVIEW_ADDED }, {}, abort.signal));
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription at the reviews subgraph');
+      await postReview(fleet.fleet, '1', 'over multipart');
+      await waitFor(() => (parts.some((p) => !isHeartbeat(p)) ? true : undefined), 'the event');
+      expect(parts.filter((p) => !isHeartbeat(p))).toEqual([{ payload: { data: { reviewAdded: { id: expect.any(String), body: 'over multipart', product: { name: expect.any(String) } } } } }]);
+      const seen = parts.length;
+      await waitFor(() => (parts.slice(seen).some(isHeartbeat) ? true : undefined), 'a heartbeat');
+      abort.abort();
+      await finished.catch(() => undefined);
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the upstream subscription to be closed');
+    });
+
+    it('keeps a stream open past server.requestTimeoutMs, headersTimeoutMs and keepAliveTimeoutMs', async () => {
+      const timeouts = 'server:\n  requestTimeoutMs: 300\n  headersTimeoutMs: 300\n  keepAliveTimeoutMs: 300\n';
+      const brisk = await fleet.gateway(`${timeouts}subscriptions:\n  multipartHeartbeatMs: 100\n`);
+      const { parts } = await partsOf(await postMultipart(brisk.url, { query: REVIEW_ADDED }));
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription');
+      // Node checks those deadlines every second (httpServer.ts): 20 heartbeats are two seconds, well past them.
+      await waitFor(() => (parts.filter(isHeartbeat).length >= 20 ? true : undefined), 'two seconds of heartbeats');
+      await postReview(fleet.fleet, '3', 'still there');
+      await waitFor(() => (parts.some((p) => JSON.stringify(p).includes('still there')) ? true : undefined), 'the late event');
+      await brisk.stop();
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the upstream subscription to be closed');
+    });
+
+    it('ends with a SHUTTING_DOWN part, then ends the response, when the gateway stops, well within shutdownGraceMs', async () => {
+      const stopping = await fleet.gateway('server:\n  shutdownGraceMs: 20000\n');
+      const { parts, finished } = await partsOf(await postMultipart(stopping.url, { query: REVIEW_ADDED }));
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription');
+      const started = Date.now();
+      await stopping.stop();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await finished;
+      expect(parts.filter((p) => !isHeartbeat(p))).toEqual([{ payload: null, errors: [{ message: expect.any(String), extensions: { code: 'SHUTTING_DOWN' } }] }]);
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the upstream subscription to be closed');
+    });
+  });
 });
+

@@ -1,7 +1,9 @@
 import { createClient, NetworkError, type Client, type ExecutionResult, type RequestParams } from 'graphql-sse';
 import type { TestGateway } from '../../helpers/gateway';
 import { writeTemp } from '../../helpers/gateway';
-import { firstCode, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
+import { waitFor } from '../../helpers/waitFor';
+import { postReview, reviewSubscribers } from './fixture';
+import { firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
 
 /** What a graphql-sse client saw of one operation: its results, then either completion or an error. */
 interface Seen {
@@ -114,4 +116,60 @@ describe('GraphQL over SSE (graphql-sse, distinct connections)', () => {
     expect(seen.results).toHaveLength(1);
     expect(firstCode(seen.results[0] as never)).toBe('OPERATION_NOT_SUPPORTED');
   });
+
+  describe('reviewAdded through the gateway', () => {
+    it('delivers each review as a next event, resolved across subgraphs, and frees the upstream when the client leaves', async () => {
+      const seen = run(sseClient(gateway.url), { query: REVIEW_ADDED });
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription at the reviews subgraph');
+      await postReview(fleet.fleet, '1', 'first over SSE');
+      await postReview(fleet.fleet, '2', 'second over SSE');
+      await waitFor(() => (seen.results.length === 2 ? true : undefined), 'both events');
+      expect(seen.results).toEqual([
+        { data: { reviewAdded: { id: expect.any(String), body: 'first over SSE', product: { name: expect.any(String) } } } },
+        { data: { reviewAdded: { id: expect.any(String), body: 'second over SSE', product: { name: expect.any(String) } } } },
+      ]);
+      seen.dispose();
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the upstream subscription to be closed');
+      expect(seen.error).toBeUndefined();
+    });
+
+    it('refuses a subscription beyond subscriptions.maxConnections with 503 SUBSCRIPTION_LIMIT', async () => {
+      const bounded = await fleet.gateway('subscriptions:\n  maxConnections: 1\n');
+      const holder = run(sseClient(bounded.url), { query: REVIEW_ADDED });
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the first subscription');
+      const refusal = await refusalOf(run(sseClient(bounded.url), { query: REVIEW_ADDED }));
+      expect(refusal.status).toBe(503);
+      expect(firstCode(refusal.body)).toBe('SUBSCRIPTION_LIMIT');
+      // One bound for every streaming transport.
+      const multipart = await postMultipart(bounded.url, { query: REVIEW_ADDED });
+      expect(multipart.status).toBe(503);
+      expect(firstCode((await multipart.json()) as never)).toBe('SUBSCRIPTION_LIMIT');
+      // A query takes no slot.
+      expect((await collect(bounded.url, TOP_PRODUCTS)).results[0]?.data).toBeDefined();
+      holder.dispose();
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the first subscription to end');
+    });
+
+    it('ends with a SHUTTING_DOWN event, then complete, when the gateway stops, well within shutdownGraceMs', async () => {
+      const stopping = await fleet.gateway('server:\n  shutdownGraceMs: 20000\n');
+      const seen = run(sseClient(stopping.url), { query: REVIEW_ADDED });
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription');
+      const started = Date.now();
+      await stopping.stop();
+      // The response ended with the stream, not at the grace deadline.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await seen.settled;
+      expect(seen.completed).toBe(true);
+      expect(seen.results).toEqual([{ errors: [{ message: expect.any(String), extensions: { code: 'SHUTTING_DOWN' } }] }]);
+      await waitFor(() => (reviewSubscribers(fleet.fleet) === 0 ? true : undefined), 'the upstream subscription to be closed');
+    });
+  });
 });
+
+/** Runs one operation over SSE to its end. */
+async function collect(url: string, query: string): Promise<Seen> {
+  const seen = run(sseClient(url), { query });
+  await seen.settled;
+  return seen;
+}
+
