@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { composeSubgraphs } from '../../../src/composition';
 import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, type TestGateway } from '../../helpers/gateway';
+import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 
 /** The four sample subgraphs and their supergraph, for gateways with different settings over one fleet. */
 export interface SampleFleet {
@@ -51,4 +52,10 @@ export const MULTIPART_ACCEPT = 'multipart/mixed;subscriptionSpec="1.0", applica
 /** A POST with Apollo Client's subscription Accept header; the response is left unread for the test. */
 export function postMultipart(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: MULTIPART_ACCEPT, ...headers }, body: JSON.stringify(body), signal });
+}
+
+/** `junction_subscriptions_active` for a transport, from the gateway's metrics. */
+export async function activeOn(gateway: TestGateway, transport: string): Promise<number> {
+  const samples = parsePrometheus(await (await fetch(gateway.junction.metricsUrl as string)).text());
+  return sampleValue(samples, 'junction_subscriptions_active', { transport });
 }

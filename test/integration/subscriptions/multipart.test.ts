@@ -2,7 +2,7 @@ import { meros } from 'meros/browser';
 import { writeTemp, type TestGateway } from '../../helpers/gateway';
 import { waitFor } from '../../helpers/waitFor';
 import { postReview, reviewSubscribers } from './fixture';
-import { firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
+import { activeOn, firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
 
 /** Reads a multipart response's JSON parts in the background (meros), for waitFor to look at. */
 async function partsOf(res: Response): Promise<{ parts: unknown[]; finished: Promise<void> }> {
@@ -68,6 +68,7 @@ describe('multipart HTTP subscriptions (Apollo Router protocol)', () => {
       const abort = new AbortController();
       const { parts, finished } = await partsOf(await postMultipart(beating.url, { query: REVIEW_ADDED }, {}, abort.signal));
       await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription at the reviews subgraph');
+      expect(await activeOn(beating, 'multipart')).toBe(1);
       await postReview(fleet.fleet, '1', 'over multipart');
       await waitFor(() => (parts.some((p) => !isHeartbeat(p)) ? true : undefined), 'the event');
       expect(parts.filter((p) => !isHeartbeat(p))).toEqual([{ payload: { data: { reviewAdded: { id: expect.any(String), body: 'over multipart', product: { name: expect.any(String) } } } } }]);

@@ -3,7 +3,7 @@ import type { TestGateway } from '../../helpers/gateway';
 import { writeTemp } from '../../helpers/gateway';
 import { waitFor } from '../../helpers/waitFor';
 import { postReview, reviewSubscribers } from './fixture';
-import { firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
+import { activeOn, firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
 
 /** What a graphql-sse client saw of one operation: its results, then either completion or an error. */
 interface Seen {
@@ -121,6 +121,7 @@ describe('GraphQL over SSE (graphql-sse, distinct connections)', () => {
     it('delivers each review as a next event, resolved across subgraphs, and frees the upstream when the client leaves', async () => {
       const seen = run(sseClient(gateway.url), { query: REVIEW_ADDED });
       await waitFor(() => (reviewSubscribers(fleet.fleet) === 1 ? true : undefined), 'the subscription at the reviews subgraph');
+      expect(await activeOn(gateway, 'sse')).toBe(1);
       await postReview(fleet.fleet, '1', 'first over SSE');
       await postReview(fleet.fleet, '2', 'second over SSE');
       await waitFor(() => (seen.results.length === 2 ? true : undefined), 'both events');
@@ -172,4 +173,3 @@ async function collect(url: string, query: string): Promise<Seen> {
   await seen.settled;
   return seen;
 }
-
