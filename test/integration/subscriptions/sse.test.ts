@@ -108,6 +108,14 @@ describe('GraphQL over SSE (graphql-sse, distinct connections)', () => {
     expect(listed.results[0]?.data).toEqual({ topProducts: expect.arrayContaining([{ upc: '1' }]) });
   });
 
+  it('answers GraphQL errors (an invalid subscription) as a next event, as graphql-sse does, then completes', async () => {
+    const seen = await collect(gateway.url, 'subscription { reviewAdded { nope } }');
+    expect(seen.completed).toBe(true);
+    expect(seen.results).toHaveLength(1);
+    expect(firstCode(seen.results[0] as never)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(reviewSubscribers(fleet.fleet)).toBe(0);
+  });
+
   it('answers a subscription with OPERATION_NOT_SUPPORTED when subscriptions are off', async () => {
     const off = await fleet.gateway('subscriptions:\n  enabled: false\n');
     const seen = run(sseClient(off.url), { query: 'subscription { reviewAdded { id } }' });
