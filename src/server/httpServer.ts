@@ -16,7 +16,9 @@ import { handleGraphQL, sendJson } from './graphqlRoute';
 import { createPipeline } from '../pipeline';
 import { adminApi, type AdminOptions } from './adminRoute';
 import { compileCors } from './cors';
-import type { CorsSettings } from '../config';
+import type { CorsSettings, JunctionConfig } from '../config';
+import type { StreamConnections } from './streamConnections';
+import { createWebSocketTransport } from './websocketTransport';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -62,12 +64,19 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET <path>: the metrics (absent when metrics are off or served on their own port). */
   metricsRoute?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> } | undefined;
+  /** Subscriptions (`subscriptions`) and the one bound on long-lived connections; without them no WebSocket is accepted. */
+  streaming?: { subscriptions: JunctionConfig['subscriptions']; streams: StreamConnections } | undefined;
 }
 
 export interface HttpServer {
   server: Server;
   /** Requests being answered right now (graceful drain waits for them). */
   inFlight: () => number;
+  /**
+   * Shutdown of the WebSockets (after StreamConnections.closeAll()): resolves once they have closed 1001, or at
+   * `deadline` (epoch ms) with the rest terminated. Node's server.close() waits for upgraded sockets too.
+   */
+  closeWebSockets: (deadline: number) => Promise<void>;
 }
 
 /**
@@ -147,11 +156,26 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const server: Server = options.tls
     ? createTlsServer({ ...limits, cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
     : createServer(limits, handler);
+  // GraphQL over WebSocket on /graphql: same port, same pipeline (websocketTransport.ts).
+  const websockets = options.streaming
+    ? createWebSocketTransport({
+        pipeline,
+        apollo: options.apollo,
+        subscriptions: options.streaming.subscriptions,
+        streams: options.streaming.streams,
+        cors: options.cors,
+        maxHeaders: options.maxHeaders,
+        logger: options.logger,
+        accessLog: options.accessLog,
+        metrics: options.metrics,
+      })
+    : undefined;
+  if (websockets) server.on('upgrade', websockets.upgrade);
   // Slow-loris defences: a client must send headers and the whole request in bounded time.
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = Math.min(options.requestTimeoutMs, options.headersTimeoutMs);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // One header over the bound is enough to refuse; Node need not keep the rest of a flood.
   server.maxHeadersCount = options.maxHeaders + 1;
-  return { server, inFlight: () => inFlight };
+  return { server, inFlight: () => inFlight, closeWebSockets: async (deadline) => websockets?.close(deadline) };
 }

@@ -18,6 +18,7 @@ import { createApolloServer } from '../pipeline';
 import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
 import { createMetricsServer, metricsRoute } from './metricsRoute';
+import { StreamConnections } from './streamConnections';
 
 export interface StartOptions {
   config: JunctionConfig;
@@ -142,6 +143,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger);
   const scrape = metricsRoute({ metrics, token: config.metrics.token });
+  // One bound on long-lived client connections, for every streaming transport together.
+  const streams = new StreamConnections(config.subscriptions.maxConnections);
   const http = createHttpServer({
     preflight: limits.preflight,
     authenticator: await buildAuthenticator(config),
@@ -160,6 +163,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     metrics,
     metricsRoute: metrics.enabled && config.metrics.listener === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
+    streaming: { subscriptions: config.subscriptions, streams },
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
@@ -268,10 +272,13 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       watcher?.stop();
       manifests?.stop();
       await registry?.stop();
+      const deadline = Date.now() + config.server.shutdownGraceMs;
+      // Streaming connections are told to close: each ends once its streams have (SHUTTING_DOWN), sockets 1001.
+      streams.closeAll();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
-      const deadline = Date.now() + config.server.shutdownGraceMs;
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await http.closeWebSockets(deadline);
       http.server.closeAllConnections();
       await closed;
       if (metricsServer) {
