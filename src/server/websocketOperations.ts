@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLSchema, parse, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { makeServer, type ServerOptions } from 'graphql-ws';
+import { makeServer, type ServerOptions, type SubscribeMessage } from 'graphql-ws';
 import { beginOperation, tracer, type Logger, type Metrics } from '../observability';
 import type { createPipeline, OperationRequest, PipelineAnswer, RequestContext } from '../pipeline';
 import type { ErrorCode } from '../errors';
@@ -128,9 +128,12 @@ function operationHeaders(connection: WebSocketConnection, params: Readonly<Reco
   return headers;
 }
 
-function requestOf(connection: WebSocketConnection, body: unknown): OperationRequest {
+function requestOf(connection: WebSocketConnection, payload: SubscribeMessage['payload'] | undefined): OperationRequest {
   // A copy per operation: stages may rewrite a request's headers.
   const headers = new HeaderMap(connection.headers ?? []);
+  // graphql-ws requires `query` to be a string, so clients that send only a persisted-operation id send '':
+  // that is no query text (an id alone), as an absent `query` is over HTTP.
+  const body = payload?.query === '' ? { ...payload, query: undefined } : payload;
   return { method: 'POST', headers, search: '', body, remoteAddress: connection.request.socket.remoteAddress };
 }
 

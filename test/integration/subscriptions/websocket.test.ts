@@ -1,21 +1,12 @@
-import { SignJWT } from 'jose';
-import WebSocket from 'ws';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
-import { waitFor } from '../../helpers/waitFor';
-import { closeClients, closeOf, nextMessage, operate, rawSocket, upgradeAnswer, wsClient } from './wsClient';
+import { closeClients, closeOf, operate, rawSocket, upgradeAnswer, wsClient } from './wsClient';
 
 const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
-const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long!';
-const AUTH = `auth:\n  devKey: false\n  algorithms: [HS256]\n  secrets:\n    - secret: "${SECRET}"\n`;
-
-const sign = (claims: Record<string, unknown>, secret = SECRET): Promise<string> =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
 
 describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
   let subgraph: TestSubgraph;
   let touches = 0;
-  let release: () => void = () => undefined;
   const gateways: TestGateway[] = [];
   const start = async (yaml = ''): Promise<TestGateway> => {
     const gateway = await startGatewayFor([subgraph], yaml);
@@ -24,11 +15,9 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
   };
 
   beforeAll(async () => {
-    subgraph = await startTestSubgraph('s', `${fed} type Query { hello: String, slow: String } type Mutation { touch: Int! }`, {
+    subgraph = await startTestSubgraph('s', `${fed} type Query { hello: String } type Mutation { touch: Int! }`, {
       Query: {
         hello: () => 'hi',
-        // Held until the test releases it: an operation that stays open.
-        slow: () => new Promise((resolve) => (release = () => resolve('done'))),
       },
       Mutation: { touch: () => ++touches },
     });
