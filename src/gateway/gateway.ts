@@ -1,6 +1,7 @@
 // Slightly over 300 lines: the gateway's lifecycle and its Apollo adapter; planning, authorization, stock
 // execution, subgraph requests and mutation invalidation live in files of their own beside it.
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { STREAMING_TRANSPORTS } from '../pipeline/operationStream';
 import type { IdentitySigner, Principal } from '../auth';
 import { principalKey, type EntityCache, type Invalidations } from '../cache';
 import type { Store } from '../store';
@@ -17,6 +18,8 @@ import { executeOnStock, type ExecutionResult, type ExecutorContext } from './st
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
 import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
+import { SubscriptionHub, type SubscriptionHubOptions } from './subscriptions';
+import { subscribeOperation, type SubscriptionSettings } from './subscribe';
 
 export interface JunctionGatewayOptions {
   /** Transport settings for every subgraph, and per subgraph name. */
@@ -56,6 +59,8 @@ export interface JunctionGatewayOptions {
   };
   /** Metrics: every subgraph fetch, and plan cache lookups (observability/metrics.ts). */
   metrics?: SubgraphObserver & { cacheRequest(cache: 'plan', result: 'hit' | 'miss'): void };
+  /** Subscriptions (gateway/subscriptions): undefined when off (a subscription is then OPERATION_NOT_SUPPORTED). */
+  subscriptions?: (Omit<SubscriptionHubOptions, 'upstreams'> & SubscriptionSettings) | undefined;
 }
 
 /** A request as the executor (`context`) or a plugin (`contextValue`) sees it. */
@@ -84,6 +89,8 @@ export class JunctionGateway {
   private readonly plans: Plans;
   private readonly authorization: OperationAuthorization | undefined;
   private readonly describe: SubgraphRequestDescriber;
+  /** Every client subscription of this process (undefined when subscriptions are off). */
+  readonly subscriptions: SubscriptionHub | undefined;
 
   constructor(private readonly options: JunctionGatewayOptions) {
     this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
@@ -91,6 +98,7 @@ export class JunctionGateway {
     this.authorization = options.authorization ? new OperationAuthorization(options.authorization) : undefined;
     const identity = options.identity;
     this.describe = subgraphRequestDescriber({ headerPlanner: options.headerPlanner, signer: identity?.signer, identityHeader: identity?.header ?? '', forwardClaims: !!identity?.forwardClaims });
+    this.subscriptions = options.subscriptions ? new SubscriptionHub({ ...options.subscriptions, upstreams: options.subscriptions.upstreams(identity?.header ?? '') }) : undefined;
   }
 
   /** The active supergraph, if any. */
@@ -125,6 +133,7 @@ export class JunctionGateway {
     this.closeUnusedClients(next);
     for (const listener of this.listeners) listener({ apiSchema: next.schema, coreSupergraphSdl: next.supergraphSdl });
     this.markLoaded();
+    void this.subscriptions?.revalidate(next.id);
   }
 
   /** The state a client-facing schema belongs to (the active one, or an older one requests still use). */
@@ -146,6 +155,7 @@ export class JunctionGateway {
   }
 
   async stop(): Promise<void> {
+    this.subscriptions?.shutdown();
     await Promise.all([...this.clients.values()].map((c) => c.close()));
     this.clients.clear();
   }
@@ -162,9 +172,7 @@ export class JunctionGateway {
 
   private async execute(rc: ExecutorContext): Promise<ExecutionResult> {
     const state = this.states.get(rc.schema) ?? (this.state as SupergraphState);
-    if (rc.operation.operation === 'subscription') {
-      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', 'Subscriptions are not supported by this gateway.')] };
-    }
+    if (rc.operation.operation === 'subscription') return this.subscribe(state, rc);
     // Variables are coerced against the client's operation before anything is planned or fetched (as stock
     // @apollo/gateway does): a wrongly typed or missing one is the client's error, never a subgraph's.
     const definitions = rc.operation.variableDefinitions;
@@ -209,6 +217,42 @@ export class JunctionGateway {
     if (rc.operation.operation === 'mutation' && caching?.invalidateOnMutation) await invalidateMutated(caching.invalidations, state, rc, result.data);
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
     return result;
+  }
+
+  /**
+   * A subscription on a streaming transport: every stage before already ran (authentication, persisted
+   * operations, limits, cost); here, as for a query, variables, authorization and the plan — then the hub
+   * takes it (gateway/subscribe.ts) and the transport delivers its stream (context.stream).
+   */
+  private async subscribe(state: SupergraphState, rc: ExecutorContext): Promise<ExecutionResult> {
+    const context = contextOf(rc);
+    const hub = this.subscriptions;
+    const settings = this.options.subscriptions;
+    if (!hub || !settings || !context.streamed || !context.transport || !STREAMING_TRANSPORTS.has(context.transport)) {
+      const why = hub ? 'Subscriptions need a streaming transport: a WebSocket (graphql-transport-ws), SSE (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec="1.0").' : 'Subscriptions are off (subscriptions.enabled: false).';
+      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', why)] };
+    }
+    this.plans.served(rc.queryHash, rc.source, rc.operationName ?? undefined);
+    const outcome = await subscribeOperation(
+      {
+        hub,
+        settings,
+        plans: this.plans,
+        authorization: this.authorization,
+        describe: this.describe,
+        stateById: (id) => (this.state?.id === id ? this.state : undefined),
+        entities: this.options.caching?.entities,
+        requestTimeoutMs: this.options.requestTimeoutMs,
+      },
+      state,
+      rc,
+      context,
+    );
+    if ('stream' in outcome) {
+      context.streamed.stream = outcome.stream;
+      return {};
+    }
+    return outcome.result;
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.

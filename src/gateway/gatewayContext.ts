@@ -1,5 +1,6 @@
 import type { DocumentNode, GraphQLError } from 'graphql';
 import type { Principal } from '../auth';
+import type { RequestFacts } from '../observability/accessLog';
 import type { TraceSpan } from '../observability/tracing';
 import type { OperationStream, Transport } from '../pipeline/operationStream';
 import type { AuthorizedOperation } from './operationAuthorization';
@@ -22,10 +23,20 @@ export interface GatewayContext {
   subgraphRequests?: { state: SupergraphState; described: Promise<SubgraphRequests | undefined> } | undefined;
   /** Response cache on: the invalidation tags of this response; absent when it must not be cached. */
   responseTags?: Set<string> | undefined;
+  /** The peer's address (per-client subscription bounds when no rate-limit client key is computed). */
+  remoteAddress?: string | undefined;
+  /** The rate-limit client key (traffic/), when rate limiting is on: per-client subscription bounds use it. */
+  clientKey?: string | undefined;
+  /** The access-log record of the request. */
+  requestFacts?: RequestFacts | undefined;
   /** How the operation arrived (set by the pipeline from the transport). */
   transport?: Transport | undefined;
-  /** A subscription's stream of results, set by the gateway when it accepted one (the transport delivers it). */
-  stream?: OperationStream | undefined;
+  /**
+   * Where the gateway puts a subscription's stream of results when it accepts one (the transport delivers it).
+   * A holder made by the pipeline: Apollo Server hands plugins and the executor a shallow copy of the context,
+   * so only an object inside it comes back to the transport.
+   */
+  streamed?: { stream: OperationStream | undefined } | undefined;
   /** The subgraphs the plan fetches from (the access log). */
   plannedSubgraphs?: readonly string[] | undefined;
 }

@@ -105,7 +105,8 @@ export class Plans {
   // The client's document is shaped, never the filtered one: with a guard, so what authorization removed is null.
   private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined, authorized: AuthorizedOperation | undefined): PreparedOperation {
     const guard = authorized?.allows;
-    const prepared = this.options.fastExecutor
+    // Subscriptions always run on Junction's executor: @apollo/gateway's cannot run them.
+    const prepared = this.options.fastExecutor || plan.node?.kind === 'Subscription'
       ? prepareOperation(plan, document, operationName, state.schema, guard)
       : guard
         ? { plan, guarded: guardedShaper(document, operationName, state.schema, guard) }

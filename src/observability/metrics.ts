@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LabelCap } from './labelCap';
+import { createSubscriptionMetrics, noSubscriptionMetrics, type SubscriptionMetrics } from './subscriptionMetrics';
 
 export type CacheName = 'response' | 'entity' | 'plan' | 'apq';
 export type CacheResult = 'hit' | 'miss' | 'error';
@@ -34,6 +35,8 @@ export interface Metrics {
   supergraphActivated(id: string): void;
   /** A long-lived client connection (WebSocket, SSE, multipart) opened (+1) or closed (-1). */
   streamConnection(transport: string, delta: 1 | -1): void;
+  /** Subscriptions: active, upstreams, events, ends. */
+  readonly subscriptions: SubscriptionMetrics;
   /** The registry in the Prometheus text format. */
   render(): Promise<string>;
 }
@@ -139,6 +142,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       activations.inc();
     },
     streamConnection: (transport, delta) => streamConnections.inc({ transport }, delta),
+    subscriptions: createSubscriptionMetrics(registers),
     render: () => register.metrics(),
   };
 }
@@ -156,5 +160,6 @@ export const noMetrics: Metrics = {
   rateLimited: () => undefined,
   supergraphActivated: () => undefined,
   streamConnection: () => undefined,
+  subscriptions: noSubscriptionMetrics,
   render: async () => '',
 };

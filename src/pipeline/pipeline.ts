@@ -5,7 +5,7 @@ import type { RequestFacts, TraceSpan } from '../observability';
 import type { VariableBounds } from '../security';
 import type { RateLimiter } from '../traffic';
 import type { OperationRequest, Refusal, ResponseHeaders, Stage } from './operationRequest';
-import type { OperationStream, Transport } from './operationStream';
+import { STREAMING_TRANSPORTS, type OperationStream, type Transport } from './operationStream';
 import type { RequestContext } from './requestContext';
 import { authenticateStage, type Authenticator } from './stages/authenticate';
 import { batchingStage } from './stages/batching';
@@ -76,7 +76,7 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
   ];
 
   async function run(engine: ApolloServer<RequestContext>, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
-    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http' };
+    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http', remoteAddress: request.remoteAddress };
     const headers: ResponseHeaders = [];
     for (const [, stage] of stages) {
       const pending = stage(request, context, headers);
@@ -85,15 +85,16 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     }
     // One context per operation: a batch's operations run one by one (each with its own authorization, cache
     // tags and plan), not as Apollo Server's batch, whose operations would share one context.
-    let operationContext: RequestContext | undefined;
     const execute = (body: unknown) =>
       engine.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method, headers: request.headers, search: request.search, body },
-        context: async () => (operationContext = { ...context }),
+        context: async () => ({ ...context }),
       });
     if (Array.isArray(request.body) && request.body.length > 0) return { refused: undefined, response: await runBatch(request.body, execute), headers };
+    // A streaming transport's one operation may come back as a stream (a subscription the gateway accepted).
+    const streamed = STREAMING_TRANSPORTS.has(context.transport ?? 'http') ? (context.streamed = { stream: undefined }) : undefined;
     const response = await execute(request.body);
-    return { refused: undefined, response, headers, stream: operationContext?.stream };
+    return { refused: undefined, response, headers, stream: streamed?.stream };
   }
 
   /**

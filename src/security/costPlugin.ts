@@ -71,8 +71,7 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin<CostC
       if (cost.mode === 'off') return {};
       return {
         async didResolveOperation(rc) {
-          // Subscriptions are refused by the gateway itself (OPERATION_NOT_SUPPORTED); nothing to price.
-          if (rc.operation?.operation === 'subscription') return;
+          // A subscription is priced like a query: the estimate is what each of its events may cost.
           const index = indexFor(rc.schema);
           if (!index || !rc.document) return;
           const result = estimate(rc, index);

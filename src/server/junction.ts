@@ -6,7 +6,8 @@ import { Registry } from '../registry';
 import { createRateLimiter } from '../traffic';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { apiSchemaOf, compileHeaderRules, JunctionGateway, type HeaderGuards } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
+import { compileSubgraphErrorPolicy, createResultErrorFormatter } from '../errors';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
 import { EntityCache, Invalidations, responseCachePlugin } from '../cache';
@@ -102,6 +103,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       responses: config.cache.response.enabled,
       invalidateOnMutation: config.cache.invalidateOnMutation,
     },
+    subscriptions: subscriptionOptions(config, logger, metrics),
   });
   let apollo: ApolloServer<RequestContext> | undefined;
   let registry: Registry | undefined;
@@ -271,10 +273,12 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     (stopping ??= (async () => {
       watcher?.stop();
       manifests?.stop();
-      await registry?.stop();
       const deadline = Date.now() + config.server.shutdownGraceMs;
-      // Streaming connections are told to close: each ends once its streams have (SHUTTING_DOWN), sockets 1001.
+      // Streaming connections take no new operation and close once their streams have ended (WebSockets 1001)…
       streams.closeAll();
+      // …which every subscription does now, with SHUTTING_DOWN, so its transport can say so and close.
+      gateway.subscriptions?.shutdown();
+      await registry?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -297,6 +301,33 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   return { url: `${config.server.tls ? 'https' : 'http'}://${host}:${port}/graphql`, metricsUrl, port, gateway, operations, store, ready, stop };
 }
 
+
+/** The gateway's subscription settings (gateway/subscriptions); undefined when `subscriptions.enabled` is false. */
+function subscriptionOptions(config: JunctionConfig, logger: Logger, metrics: Metrics): JunctionGatewayOptions['subscriptions'] {
+  const settings = config.subscriptions;
+  if (!settings.enabled) return undefined;
+  const observe = metrics.enabled ? metrics.subscriptions : undefined;
+  const subgraphs = config.subgraphs;
+  return {
+    maxQueuedEvents: settings.maxQueuedEvents,
+    maxPerClient: settings.maxPerClient,
+    subscribeRatePerSec: settings.subscribeRatePerSec,
+    // Events are formatted as Apollo Server formats a response: the one error formatter, then the subgraph error policy.
+    formatErrors: createResultErrorFormatter({ suggestions: config.graphql.suggestions, logger, policy: compileSubgraphErrorPolicy(config.subgraphErrors) }),
+    observer: observe,
+    logEnd: config.logging.accessLog ? (line) => logger.info(line, 'subscription') : undefined,
+    urls: Object.fromEntries(Object.entries(subgraphs.byName).map(([name, s]) => [name, s.subscriptions.url])),
+    upstreams: (identityHeader) =>
+      new Upstreams({
+        identityHeader,
+        // Half the identity token's lifetime: a new upstream subscription never carries a token about to expire.
+        connectionMaxAgeMs: config.identity.subgraphToken.ttlSec * 500,
+        connectTimeoutMs: subgraphs.all.timeoutMs,
+        maxMessageBytes: subgraphs.all.maxResponseBytes,
+        onCountChange: observe ? (n) => observe.upstreams(n) : undefined,
+      }),
+  };
+}
 
 /** How a URL names a listen address: `localhost` for the wildcard addresses, brackets around IPv6. */
 function urlHost(listenHost: string): string {

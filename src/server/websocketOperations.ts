@@ -94,7 +94,8 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
       if (answer.stream) {
         const stream = answer.stream;
         connection.active.set(id, stream);
-        return deliveryArgs(new Delivery(stream, () => stream.close(), end));
+        // A subscription's access-log line is the gateway's, written when it ends (gateway/subscriptions).
+        return deliveryArgs(new Delivery(stream, () => stream.close(), () => connection.operationEnded(id)));
       }
       const single = singleResult(answer.response);
       // Errors before execution (parse, validation, a subscription the engine refused) are graphql-ws `error`s.

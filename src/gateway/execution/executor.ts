@@ -55,8 +55,31 @@ interface Received {
 export async function executePlan(input: ExecutionInput): Promise<{ data: Data; errors: GraphQLError[] }> {
   const data: Data = Object.create(null);
   const run = new PlanRun(input, data);
-  // Plans with Subscription or Defer nodes never reach here: prepareOperation (prepare.ts) leaves them to @apollo/gateway's executor.
+  // Subscription plans run event by event (executeSubscriptionEvent); Defer nodes never reach here:
+  // prepareOperation (prepare.ts) leaves them to @apollo/gateway's executor.
   if (input.plan.node) await run.node(input.plan.node as PlanNode, [], data);
+  return { data, errors: run.errors };
+}
+
+/**
+ * One event of a subscription: what the owning subgraph sent for the plan's primary fetch (`event`, the
+ * caller's own copy: it is merged into) becomes the root data, and the rest of the plan (entity fetches to
+ * other subgraphs) runs on it as for a query — caches, dedup, retries, breaker and identity included.
+ */
+export async function executeSubscriptionEvent(
+  input: ExecutionInput,
+  primary: FetchNode,
+  rest: PlanNode | undefined,
+  event: { data?: unknown; errors?: ReadonlyArray<Record<string, unknown>> | undefined },
+): Promise<{ data: Data; errors: GraphQLError[] }> {
+  const data: Data = Object.create(null);
+  const run = new PlanRun(input, data);
+  for (const raw of event.errors ?? []) run.errors.push(downstreamError(raw, primary.serviceName, Array.isArray(raw.path) ? (raw.path as Path) : undefined));
+  if (event.data && typeof event.data === 'object') {
+    if (primary.outputRewrites) applyRewrites(input.supergraphSchema, primary.outputRewrites, event.data as Data);
+    mergeInto(data, event.data as Data);
+    if (rest) await run.node(rest, [], data);
+  }
   return { data, errors: run.errors };
 }
 

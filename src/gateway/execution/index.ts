@@ -1,3 +1,3 @@
-export { executePlan, type ExecutionInput } from './executor';
+export { executePlan, executeSubscriptionEvent, type ExecutionInput } from './executor';
 export { guardedShaper, prepareOperation, type PreparedOperation } from './prepare';
 export type { Shaper } from './shaper';

@@ -60,6 +60,9 @@ function supported(node: PlanNode | SubscriptionNode): boolean {
       return !node.contextRewrites || node.contextRewrites.length === 0;
     case 'Condition':
       return (!node.ifClause || supported(node.ifClause)) && (!node.elseClause || supported(node.elseClause));
+    case 'Subscription':
+      // Junction runs subscriptions itself (gateway/subscriptions): the primary fetch over graphql-ws, the rest per event.
+      return supported(node.primary) && (!node.rest || supported(node.rest));
     default:
       return false;
   }
