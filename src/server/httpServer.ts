@@ -64,8 +64,11 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET <path>: the metrics (absent when metrics are off or served on their own port). */
   metricsRoute?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> } | undefined;
-  /** Subscriptions (`subscriptions`) and the one bound on long-lived connections; without them no WebSocket is accepted. */
-  streaming?: { subscriptions: JunctionConfig['subscriptions']; streams: StreamConnections } | undefined;
+  /**
+   * Subscriptions (`subscriptions`), the one bound on long-lived connections, and the header the token is read
+   * from (`auth.header`: a WebSocket's connection_init credentials go there); without them no WebSocket is accepted.
+   */
+  streaming?: { subscriptions: JunctionConfig['subscriptions']; streams: StreamConnections; tokenHeader: string } | undefined;
 }
 
 export interface HttpServer {
@@ -163,6 +166,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         apollo: options.apollo,
         subscriptions: options.streaming.subscriptions,
         streams: options.streaming.streams,
+        tokenHeader: options.streaming.tokenHeader,
         cors: options.cors,
         maxHeaders: options.maxHeaders,
         logger: options.logger,

@@ -165,7 +165,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     metrics,
     metricsRoute: metrics.enabled && config.metrics.listener === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
-    streaming: { subscriptions: config.subscriptions, streams },
+    streaming: { subscriptions: config.subscriptions, streams, tokenHeader: config.auth.header },
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,

@@ -15,6 +15,8 @@ export interface WebSocketOperationsOptions {
   apollo: () => ApolloServer<RequestContext> | undefined;
   /** subscriptions.connectionInitTimeoutMs: no connection_init by then → close 4408. */
   connectionInitTimeoutMs: number;
+  /** auth.header: connection_init's `Authorization` becomes this header of every operation. */
+  tokenHeader: string;
   /** subscriptions.maxPerConnection: operations running at once on one socket. */
   maxPerConnection: number;
   logger: Logger;
@@ -42,7 +44,7 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
     connectionInitWaitTimeout: options.connectionInitTimeoutMs,
     async onConnect(ctx) {
       const connection = ctx.extra.connection;
-      connection.headers = operationHeaders(connection, ctx.connectionParams);
+      connection.headers = operationHeaders(connection, ctx.connectionParams, options.tokenHeader);
       const refused = await options.pipeline.authenticate(requestOf(connection, undefined), 'websocket');
       if (!refused) return true;
       // graphql-ws closes 4403 on `false`; a missing or bad token is 4401, closed here first (the second close is ignored).
@@ -115,14 +117,17 @@ function deliveryArgs(delivery: Delivery): ExecutionArgs {
   return { schema: NO_SCHEMA, document: DELIVERY, contextValue: delivery };
 }
 
-/** The operation's headers: the upgrade request's, with connection_init's Authorization over them. */
-function operationHeaders(connection: WebSocketConnection, params: Readonly<Record<string, unknown>> | undefined): HeaderMap {
+/**
+ * The operation's headers: the upgrade request's, with connection_init's `Authorization` over the token header
+ * (browsers cannot set headers on a WebSocket, so clients send credentials in connection_init).
+ */
+function operationHeaders(connection: WebSocketConnection, params: Readonly<Record<string, unknown>> | undefined, tokenHeader: string): HeaderMap {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(connection.request.headers)) {
     if (value !== undefined && !HANDSHAKE_HEADERS.includes(name)) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const authorization = params?.['Authorization'] ?? params?.['authorization'];
-  if (typeof authorization === 'string') headers.set('authorization', authorization);
+  if (typeof authorization === 'string') headers.set(tokenHeader.toLowerCase(), authorization);
   // Each message is one JSON operation, as an application/json POST is over HTTP (Apollo Server's CSRF check).
   headers.set('content-type', 'application/json');
   headers.delete('accept');

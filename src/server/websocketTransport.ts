@@ -19,6 +19,8 @@ export interface WebSocketTransportOptions {
   subscriptions: JunctionConfig['subscriptions'];
   /** The one bound on long-lived connections, shared with the SSE and multipart transports. */
   streams: StreamConnections;
+  /** `auth.header`: where connection_init's Authorization goes in every operation's headers. */
+  tokenHeader: string;
   /** `cors`: the origins whose pages may open a socket (undefined: same-origin pages only). */
   cors: CorsSettings | undefined;
   /** server.maxHeaders: a header flood is refused on upgrade as on any request. */
@@ -49,6 +51,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     pipeline: options.pipeline,
     apollo: options.apollo,
     connectionInitTimeoutMs: settings.connectionInitTimeoutMs,
+    tokenHeader: options.tokenHeader,
     maxPerConnection: settings.maxPerConnection,
     logger: options.logger,
     accessLog: options.accessLog,

@@ -83,6 +83,7 @@ export async function startFakeCore(yaml = '', overrides: Partial<WebSocketTrans
     subscriptions: config.subscriptions,
     streams,
     cors: undefined,
+    tokenHeader: 'authorization',
     maxHeaders: 100,
     logger: createLogger('silent'),
     accessLog: false,

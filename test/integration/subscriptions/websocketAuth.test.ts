@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import WebSocket from 'ws';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
 import { closeClients, operate, rawSocket, upgradeAnswer, wsClient } from './wsClient';
@@ -35,8 +36,31 @@ describe('WebSocket authentication and origin', () => {
 
   it('accepts the token of the upgrade request\'s Authorization header', async () => {
     const headers = { authorization: `Bearer ${await sign({ sub: 'u1' })}` };
-    const client = wsClient(gateway.url, { webSocketImpl: class extends (await import('ws')).default { constructor(url: string, protocols: string) { super(url, protocols, { headers }); } } });
+    const withHeader = class extends WebSocket {
+      constructor(url: string, protocols: string) {
+        super(url, protocols, { headers });
+      }
+    };
+    const client = wsClient(gateway.url, { webSocketImpl: withHeader });
     expect(await operate(client, HELLO)).toEqual(ANSWERED);
+  });
+
+  it('reads the token from the upgrade request\'s cookie when auth.cookie is set, and puts connection_init\'s Authorization in auth.header', async () => {
+    const other = await startGatewayFor([subgraph], `${AUTH}  header: x-token\n  cookie: session\n`);
+    try {
+      const token = await sign({ sub: 'u1' });
+      const withCookie = class extends WebSocket {
+        constructor(url: string, protocols: string) {
+          super(url, protocols, { headers: { cookie: `theme=dark; session=${token}` } });
+        }
+      };
+      expect(await operate(wsClient(other.url, { webSocketImpl: withCookie }), HELLO)).toEqual(ANSWERED);
+      expect(await operate(wsClient(other.url, { connectionParams: { Authorization: `Bearer ${token}` } }), HELLO)).toEqual(ANSWERED);
+      expect((await operate(wsClient(other.url), HELLO)).error).toEqual({ code: 4401, reason: 'UNAUTHENTICATED: Unauthenticated: no token.' });
+    } finally {
+      await closeClients();
+      await other.stop();
+    }
   });
 
   it('closes 4401 without a token when auth.require is on, and calls no subgraph', async () => {
