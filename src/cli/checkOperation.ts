@@ -16,7 +16,7 @@ export interface OperationCheck {
   warnings: Problem[];
   /** Every limit's status; empty when the text is not one parseable operation. */
   limits: LimitStatus[];
-  /** The estimated cost; undefined when the operation does not resolve or is a subscription (never priced). */
+  /** The estimated cost; undefined when the operation does not resolve. */
   cost: CostEstimate | undefined;
   /** The query plan, or why there is none. */
   plan: OfflinePlan;
@@ -48,9 +48,6 @@ export function operationChecker(supergraphSdl: string, options: CheckOptions): 
       if (limits.tooDeepToParse) return stop({ ok: false, code: 'MAX_DEPTH_LIMIT', errors: refused.map((p) => p.message) }, refused);
       const resolved = resolveOperation(supergraph, source, operationName);
       if (!resolved.ok) return stop(resolved);
-      if (resolved.operation.operation === 'subscription') {
-        return stop({ ok: false, code: 'OPERATION_NOT_SUPPORTED', errors: ['Subscriptions are not supported by this gateway.'] });
-      }
       const cost = estimateCost(costIndex, supergraph.schema, resolved.document, operationName, variables, options.cost);
       const verdict = explainCost(cost, options.cost);
       const plan = planOperation(supergraph, resolved.document, operationName);

@@ -6,4 +6,4 @@ export { planExtensions, type PlanRequest } from './planExposure';
 export { apiSchemaOf, type SupergraphState } from './supergraphState';
 export { offlineSupergraph, resolveOperation, planOperation, type OfflineSupergraph, type OfflinePlan, type OfflineFailure, type ResolvedOperation } from './offlinePlan';
 export { compileHeaderRules, type HeaderPlanner, type HeaderGuards } from './headerRules';
-export { Upstreams, SubscriptionHub } from './subscriptions';
+export { Upstreams, SubscriptionHub, type UpstreamOptions } from './subscriptions';

@@ -103,11 +103,12 @@ describe('the HTTP front', () => {
     }
   });
 
-  it('refuses subscriptions with 400 OPERATION_NOT_SUPPORTED, calling no subgraph', async () => {
+  it('refuses a subscription on a supergraph without a Subscription type with 400, calling no subgraph', async () => {
     const before = subgraph.requests.length;
     const res = await gateway.post('subscription { hello }');
     expect(res.status).toBe(400);
-    expect(res.body.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_SUPPORTED');
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.body.errors?.[0]?.message).toMatch(/subscription/i);
     expect(subgraph.requests.length).toBe(before);
   });
 });

@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { composeSubgraphs } from '../../../src/composition';
-import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
+import { startAllSubgraphs, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, testConfig, type TestGateway } from '../../helpers/gateway';
-import { identityHeader } from '../../helpers/identity';
+import { postReview as post, REVIEW_ADDED, sampleSupergraph } from './fixture';
+import { startJunction } from '../../../src/server';
+import { captureLogs } from '../../helpers/logCapture';
+import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 import { pipelineOf, reader, type Operated } from '../../helpers/pipelineHarness';
 import { waitFor } from '../../helpers/waitFor';
-
-const REVIEW_ADDED = `subscription Added($upc: ID) { reviewAdded(productUpc: $upc) { id body product { upc name inStock } author { id name } } }`;
-
-function sampleSupergraph(fleet: RunningFleet): string {
-  const composed = composeSubgraphs(SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })));
-  if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-  return composed.supergraphSdl;
-}
 
 function streamOf(operated: Operated) {
   if (operated.kind !== 'stream') throw new Error(`expected a stream, got ${JSON.stringify(operated)}`);
@@ -27,15 +19,7 @@ describe('subscriptions through the pipeline', () => {
   let harness: Awaited<ReturnType<typeof pipelineOf>>;
   const subscribers = () => fleet.byName.reviews.dataLayer.feed.localSubscribers;
 
-  async function postReview(upc: string, body: string): Promise<void> {
-    const res = await fetch(fleet.byName.reviews.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await identityHeader('3', 'reviews')) },
-      body: JSON.stringify({ query: 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { id } }', variables: { i: { productUpc: upc, body } } }),
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
-  }
+  const postReview = (upc: string, body: string) => post(fleet, upc, body);
 
   beforeAll(async () => {
     fleet = await startAllSubgraphs();
@@ -85,5 +69,39 @@ describe('subscriptions through the pipeline', () => {
   it('validates a subscription like any operation', async () => {
     const operated = await harness.operate({ query: 'subscription { reviewAdded { nope } }' });
     expect(operated).toMatchObject({ kind: 'single', body: { errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] } });
+  });
+});
+
+describe('subscription observability', () => {
+  it('counts active subscriptions, upstreams, events and ends, and logs one line when a subscription ends', async () => {
+    const fleet = await startAllSubgraphs();
+    const { logger, lines } = captureLogs();
+    const config = testConfig();
+    const junction = await startJunction({ config, supergraph: { sdl: sampleSupergraph(fleet) }, logger });
+    await junction.ready;
+    const harness = await pipelineOf(junction, config);
+    try {
+      const scrape = async () => parsePrometheus(await (await fetch(junction.metricsUrl as string)).text());
+      const stream = streamOf(await harness.operate({ query: REVIEW_ADDED, operationName: 'Added' }));
+      const events = reader(stream);
+      await waitFor(() => (fleet.byName.reviews.dataLayer.feed.localSubscribers >= 1 ? true : undefined), 'the subgraph subscription');
+      let samples = await scrape();
+      expect(sampleValue(samples, 'junction_subscriptions_active', { transport: 'websocket' })).toBe(1);
+      expect(sampleValue(samples, 'junction_subscriptions_upstream_active')).toBe(1);
+      await post(fleet, '1', 'counted');
+      expect(await events.next()).toMatchObject({ result: { data: { reviewAdded: { body: 'counted' } } } });
+      stream.close();
+      samples = await scrape();
+      expect(sampleValue(samples, 'junction_subscriptions_active', { transport: 'websocket' })).toBe(0);
+      expect(sampleValue(samples, 'junction_subscriptions_upstream_active')).toBe(0);
+      expect(sampleValue(samples, 'junction_subscription_events_total', { subgraph: 'reviews' })).toBe(1);
+      expect(sampleValue(samples, 'junction_subscriptions_ended_total', { transport: 'websocket', reason: 'client' })).toBe(1);
+      const line = lines.find((l) => l.msg === 'subscription');
+      expect(line).toMatchObject({ operationName: 'Added', transport: 'websocket', reason: 'client', events: 1, durationMs: expect.any(Number) });
+    } finally {
+      await harness.stop();
+      await junction.stop();
+      await fleet.stop();
+    }
   });
 });

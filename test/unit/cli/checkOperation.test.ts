@@ -101,11 +101,11 @@ describe('operationChecker', () => {
     expect(check.check(body, 'Other').problems).toEqual([{ code: 'OPERATION_RESOLUTION_FAILURE', message: 'Unknown operation named "Other".' }]);
   });
 
-  it('refuses a subscription with OPERATION_NOT_SUPPORTED, as the gateway does, without pricing it', () => {
+  it('prices and plans a subscription as the gateway does (each event may cost the estimate)', () => {
     const result = checker().check('subscription S { priceChanged { name } }', undefined);
-    expect(result.problems).toEqual([{ code: 'OPERATION_NOT_SUPPORTED', message: 'Subscriptions are not supported by this gateway.' }]);
-    expect(result.plan.ok).toBe(false);
-    expect(result.cost).toBeUndefined();
+    expect(result.problems).toEqual([]);
+    expect(result.plan.ok).toBe(true);
+    expect(result.cost?.cost).toBeGreaterThan(0);
   });
 
   it('refuses an operation nested beyond the parser ceiling without parsing it', () => {
