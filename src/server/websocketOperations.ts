@@ -3,7 +3,7 @@ import { GraphQLSchema, parse, type ExecutionArgs, type ExecutionResult, type Gr
 import { makeServer, type ServerOptions, type SubscribeMessage } from 'graphql-ws';
 import { beginOperation, tracer, type Logger, type Metrics } from '../observability';
 import type { createPipeline, OperationRequest, PipelineAnswer, RequestContext } from '../pipeline';
-import type { ErrorCode } from '../errors';
+import { ERROR_CODES, type ErrorCode } from '../errors';
 import { CLOSE, closeReason, type WebSocketConnection } from './websocketConnection';
 import { Delivery } from './websocketDelivery';
 
@@ -54,14 +54,21 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
     async onSubscribe(ctx, message) {
       const connection = ctx.extra.connection;
       const { id } = message;
-      if (connection.shuttingDown) return coded('SHUTTING_DOWN', 'The gateway is stopping.');
-      // Resource exhaustion: each operation holds a pipeline run, and a subscription an upstream share.
-      if (connection.active.size >= options.maxPerConnection) return coded('SUBSCRIPTION_LIMIT', `More than ${options.maxPerConnection} operations on one connection (subscriptions.maxPerConnection).`);
-      const apollo = options.apollo();
-      if (!apollo) return coded('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.');
-      connection.active.set(id, undefined);
       const record = beginOperation(options.logger, options.accessLog, 'websocket', connection.id);
       const started = performance.now();
+      // Refused before the pipeline: logged and counted like the pipeline's refusals.
+      const refuse = (code: ErrorCode, text: string): readonly GraphQLError[] => {
+        record.facts.errors = [code];
+        options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status: ERROR_CODES[code].status, clientName: connection.headers?.get('apollographql-client-name'), seconds: (performance.now() - started) / 1000, codes: [code] });
+        record.end({ events: 0, reason: code });
+        return coded(code, text);
+      };
+      if (connection.shuttingDown) return refuse('SHUTTING_DOWN', 'The gateway is stopping.');
+      // Resource exhaustion: each operation holds a pipeline run, and a subscription an upstream share.
+      if (connection.active.size >= options.maxPerConnection) return refuse('SUBSCRIPTION_LIMIT', `More than ${options.maxPerConnection} operations on one connection (subscriptions.maxPerConnection).`);
+      const apollo = options.apollo();
+      if (!apollo) return refuse('SCHEMA_NOT_LOADED', 'No supergraph is loaded yet; try again shortly.');
+      connection.active.set(id, undefined);
       const end = (reason: string, events: number): void => {
         record.end({ events, reason: connection.endReason ?? reason });
         connection.operationEnded(id);
@@ -79,13 +86,11 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
         span?.end();
       }
       if (answer.refused) {
-        const { code, status, message: text } = answer.refused;
-        record.facts.errors = [code];
-        options.metrics?.httpRequest({ operationName: '', operationType: 'unknown', status, clientName: connection.headers?.get('apollographql-client-name'), seconds: (performance.now() - started) / 1000, codes: [code] });
-        end(code, 0);
+        const { code, message: text } = answer.refused;
+        connection.operationEnded(id);
         // The connection's credentials no longer pass (expired since connection_init): the client must reconnect.
         if (code === 'UNAUTHENTICATED') setImmediate(() => connection.socket.close(CLOSE.UNAUTHORIZED, closeReason(code, text)));
-        return coded(code, text);
+        return refuse(code, text);
       }
       // The client completed the operation, or left, while the pipeline ran: nothing to deliver.
       if (!(id in ctx.subscriptions)) {
