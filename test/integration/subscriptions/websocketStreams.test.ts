@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { waitFor } from '../../helpers/waitFor';
 import { startFakeCore, type FakeCore } from './fakeStream';
-import { closeClients, closeOf, nextMessage, operate, rawSocket, wsClient } from './wsClient';
+import { closeClients, closeOf, nextMessage, operate, rawSocket, upgradeAnswer, wsClient } from './wsClient';
 
 const SUBSCRIPTION = { query: 'subscription { reviewAdded { id } }' };
 const SHUTTING_DOWN = { message: 'The gateway is stopping.', extensions: { code: 'SHUTTING_DOWN' } };
@@ -102,6 +102,15 @@ describe('WebSocket delivery of operation streams (the transport\'s side of the 
       { type: 'next', id: 's1', payload: { errors: [SHUTTING_DOWN] } },
       { type: 'complete', id: 's1' },
     ]);
+  });
+
+  it('refuses the upgrade with 503 SCHEMA_NOT_LOADED until a supergraph is served, and 431 for a header flood', async () => {
+    core = await startFakeCore('', { apollo: () => undefined });
+    expect(await upgradeAnswer(rawSocket(core.url))).toEqual({ status: 503, body: { errors: [{ message: 'No supergraph is loaded yet; try again shortly.', extensions: { code: 'SCHEMA_NOT_LOADED' } }] } });
+    await core.stop();
+    core = await startFakeCore();
+    const flood = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`x-h${i}`, '1']));
+    expect(await upgradeAnswer(rawSocket(core.url, { headers: flood }))).toMatchObject({ status: 431, body: { errors: [{ extensions: { code: 'REQUEST_HEADER_FIELDS_TOO_LARGE' } }] } });
   });
 
   it('disconnects a subscriber that does not read with 4429 and closes its streams', async () => {
