@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   SUBSCRIPTION_SLOW_CONSUMER: { status: 200, description: 'The client read its events more slowly than they came: more than subscriptions.maxQueuedEvents waited (WebSocket close 4429).' },
   SUBSCRIPTION_SCHEMA_RELOAD: { status: 200, description: 'The supergraph changed and the subscription no longer validates against it (or can no longer be planned).' },
   SUBSCRIPTION_UPSTREAM_CLOSED: { status: 200, description: 'The subgraph serving the subscription closed it, failed, or could not be reached.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, description: 'A browser page on an origin that `cors` does not allow tried to open a WebSocket (cross-site WebSocket hijacking); refused on upgrade.' },
   SHUTTING_DOWN: { status: 503, description: 'The gateway is stopping (SIGTERM): subscriptions end, new ones are refused.' },
   // Subgraph registry (admin API).
   COMPOSITION_FAILED: { status: 400, description: 'A publish, delete or rollback whose subgraphs do not compose (extensions.composition lists the errors); nothing changed.' },

@@ -64,3 +64,48 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
   return record;
 }
 
+
+/** How a streamed operation (one on a long-lived connection) ended, for its access-log line. */
+export interface OperationOutcome {
+  /** Results delivered (`next` messages / events). */
+  events: number;
+  /** `complete` (the operation finished), `client` (the client unsubscribed or left), or the ending error's code. */
+  reason: string;
+}
+
+/**
+ * Starts the record of one operation on a long-lived connection (a WebSocket `subscribe`): no HTTP response
+ * carries it, so its access-log line is written by `end`, once, when the operation ends (a query's single
+ * result, or a subscription's last event), with the events delivered and why it ended.
+ */
+export function beginOperation(logger: Logger, log: boolean, transport: string, connectionId: string): { facts: RequestFacts; end(outcome: OperationOutcome): void } {
+  const facts: RequestFacts = { requestId: randomUUID() };
+  const started = process.hrtime.bigint();
+  let ended = false;
+  return {
+    facts,
+    end(outcome) {
+      if (ended || !log) return;
+      ended = true;
+      logger.info(
+        {
+          requestId: facts.requestId,
+          transport,
+          connectionId,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          operationName: facts.operationName,
+          operationHash: facts.operationHash,
+          operationType: facts.operationType,
+          clientName: facts.clientName,
+          clientVersion: facts.clientVersion,
+          cost: facts.cost,
+          subgraphs: facts.subgraphs,
+          events: outcome.events,
+          reason: outcome.reason,
+          errors: facts.errors,
+        },
+        'request',
+      );
+    },
+  };
+}

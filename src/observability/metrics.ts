@@ -33,6 +33,8 @@ export interface Metrics {
   operationCost(estimated: number | undefined, actual: number | undefined): void;
   rateLimited(kind: 'requests' | 'cost'): void;
   supergraphActivated(id: string): void;
+  /** A long-lived client connection (WebSocket, SSE, multipart) opened (+1) or closed (-1). */
+  streamConnection(transport: string, delta: 1 | -1): void;
   /** Subscriptions: active, upstreams, events, ends. */
   readonly subscriptions: SubscriptionMetrics;
   /** The registry in the Prometheus text format. */
@@ -100,9 +102,11 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   });
   const supergraphInfo = new Gauge({ name: 'junction_supergraph_info', help: 'The active supergraph (sha256 of its SDL): 1.', labelNames: ['supergraph'], registers });
   const activations = new Counter({ name: 'junction_supergraph_activations_total', help: 'Supergraphs activated (the first one included).', registers });
+  const streamConnections = new Gauge({ name: 'junction_stream_connections', help: 'Open long-lived client connections by transport (websocket, sse, multipart).', labelNames: ['transport'], registers });
 
   // Known series start at 0, so rates and dashboards work before the first event.
   for (const kind of ['requests', 'cost']) rateLimited.inc({ kind }, 0);
+  for (const transport of ['websocket', 'sse', 'multipart']) streamConnections.set({ transport }, 0);
   for (const cache of ['response', 'entity', 'plan']) for (const result of ['hit', 'miss']) cacheRequests.inc({ cache, result }, 0);
 
   const operationNames = new LabelCap(LABEL_CAPS.operationName);
@@ -137,6 +141,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       supergraphInfo.set({ supergraph: id }, 1);
       activations.inc();
     },
+    streamConnection: (transport, delta) => streamConnections.inc({ transport }, delta),
     subscriptions: createSubscriptionMetrics(registers),
     render: () => register.metrics(),
   };
@@ -154,6 +159,7 @@ export const noMetrics: Metrics = {
   operationCost: () => undefined,
   rateLimited: () => undefined,
   supergraphActivated: () => undefined,
+  streamConnection: () => undefined,
   subscriptions: noSubscriptionMetrics,
   render: async () => '',
 };

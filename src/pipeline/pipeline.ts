@@ -64,11 +64,12 @@ export interface TransportFacts {
  *     budgets, APQ registration, response-cache lookup — then the gateway (gateway/gateway.ts): variables
  *     coerced, authorize, plan, execute, shape; then the response-cache store and the access-log record.
  */
-export function createPipeline(options: PipelineOptions): { stages: ReadonlyArray<readonly [string, Stage]>; run: typeof run } {
+export function createPipeline(options: PipelineOptions): { stages: ReadonlyArray<readonly [string, Stage]>; run: typeof run; authenticate: typeof authenticate } {
+  const authentication = options.authenticator ? authenticateStage(options.authenticator) : undefined;
   const stages: Array<readonly [string, Stage]> = [
     ['batching', batchingStage(options.batching)],
     ['boundVariables', boundVariablesStage(options.variables)],
-    ...(options.authenticator ? [['authenticate', authenticateStage(options.authenticator)] as const] : []),
+    ...(authentication ? [['authenticate', authentication] as const] : []),
     ...(options.rateLimiter ? [['rateLimitRequests', rateLimitRequestsStage(options.rateLimiter, options.rateLimited)] as const] : []),
     ['resolveOperations', resolveOperationsStage(options.operations)],
     ['preflightLimits', preflightLimitsStage(options.preflight)],
@@ -96,7 +97,16 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     return { refused: undefined, response, headers, stream: streamed?.stream };
   }
 
-  return { stages, run };
+  /**
+   * The authenticate stage alone, for transports that check credentials once when a connection opens (a
+   * WebSocket's connection_init) before any operation; each operation still runs every stage.
+   */
+  async function authenticate(request: OperationRequest, transport: Transport): Promise<Refusal | undefined> {
+    if (!authentication) return undefined;
+    return authentication(request, { requestFacts: undefined, span: undefined, transport }, []);
+  }
+
+  return { stages, run, authenticate };
 }
 
 /**

@@ -28,7 +28,7 @@ export type CorsPolicy = (req: IncomingMessage, res: ServerResponse) => boolean;
  */
 export function compileCors(settings: CorsSettings): CorsPolicy {
   const middleware = cors({
-    origin: settings.allowAny ? '*' : [...settings.origins, ...settings.matchOrigins.map((pattern) => new RegExp(`^(?:${pattern})$`))],
+    origin: settings.allowAny ? '*' : allowedOrigins(settings),
     credentials: settings.allowCredentials,
     methods: [...settings.methods],
     allowedHeaders: settings.allowHeaders.length > 0 ? [...settings.allowHeaders] : undefined,
@@ -53,4 +53,21 @@ export function compileCors(settings: CorsSettings): CorsPolicy {
     if (!passed && !res.writableEnded) throw new Error('CORS: the request was neither answered nor passed on');
     return !passed;
   };
+}
+
+/** The allowed origins as the `cors` package takes them: exact strings, and each pattern anchored to the whole origin. */
+function allowedOrigins(settings: CorsSettings): Array<string | RegExp> {
+  return [...settings.origins, ...settings.matchOrigins.map((pattern) => new RegExp(`^(?:${pattern})$`))];
+}
+
+/**
+ * Whether a page on `origin` may open a connection, by the same settings as CORS. For WebSockets: browsers
+ * apply no same-origin policy to them, so without this check any site could open a socket with its visitor's
+ * cookies and read the answers (cross-site WebSocket hijacking).
+ */
+export function compileOriginCheck(settings: CorsSettings): (origin: string) => boolean {
+  if (settings.allowAny) return () => true;
+  const exact = new Set(settings.origins);
+  const patterns = allowedOrigins(settings).filter((o): o is RegExp => o instanceof RegExp);
+  return (origin) => exact.has(origin) || patterns.some((pattern) => pattern.test(origin));
 }

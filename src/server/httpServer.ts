@@ -16,10 +16,11 @@ import { handleGraphQL, sendJson } from './graphqlRoute';
 import { createPipeline } from '../pipeline';
 import { adminApi, type AdminOptions } from './adminRoute';
 import { compileCors } from './cors';
-import type { CorsSettings } from '../config';
-import { StreamConnections } from './streamConnections';
+import type { CorsSettings, JunctionConfig } from '../config';
+import type { StreamConnections } from './streamConnections';
 import { createSseTransport } from './sseTransport';
 import type { StreamingSettings } from './streamingResponse';
+import { createWebSocketTransport } from './websocketTransport';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -65,21 +66,23 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET <path>: the metrics (absent when metrics are off or served on their own port). */
   metricsRoute?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> } | undefined;
-  /** `subscriptions`: the SSE and multipart transports' bounds (maxConnections sizes the connection bound). */
-  subscriptions: StreamingSettings & { maxConnections: number };
   /**
-   * The one bound on long-lived connections of every streaming transport (the WebSocket transport shares it);
-   * made here from subscriptions.maxConnections when not given.
+   * Subscriptions (`subscriptions`), the one bound on long-lived connections of every streaming transport
+   * (WebSocket, SSE, multipart: made once in junction.ts), and the header the token is read from (`auth.header`:
+   * a WebSocket's connection_init credentials go there).
    */
-  streamConnections?: StreamConnections | undefined;
+  streaming: { subscriptions: JunctionConfig['subscriptions']; streams: StreamConnections; tokenHeader: string };
 }
 
 export interface HttpServer {
   server: Server;
   /** Requests being answered right now (graceful drain waits for them). */
   inFlight: () => number;
-  /** Open streaming connections (SSE, multipart, and WebSocket when it shares them): stop() calls closeAll(). */
-  streamConnections: StreamConnections;
+  /**
+   * Shutdown of the WebSockets (after StreamConnections.closeAll()): resolves once they have closed 1001, or at
+   * `deadline` (epoch ms) with the rest terminated. Node's server.close() waits for upgraded sockets too.
+   */
+  closeWebSockets: (deadline: number) => Promise<void>;
 }
 
 /**
@@ -99,8 +102,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     operations: options.operations,
     preflight: options.preflight,
   });
-  const streamConnections = options.streamConnections ?? new StreamConnections(options.subscriptions.maxConnections);
-  const settings: StreamingSettings = { maxBufferedBytes: options.subscriptions.maxBufferedBytes, multipartHeartbeatMs: options.subscriptions.multipartHeartbeatMs };
+  const streamConnections = options.streaming.streams;
+  const settings: StreamingSettings = { maxBufferedBytes: options.streaming.subscriptions.maxBufferedBytes, multipartHeartbeatMs: options.streaming.subscriptions.multipartHeartbeatMs };
   const streaming = { connections: streamConnections, settings, sse: createSseTransport(streamConnections, settings) };
   const graphql = { maxBodyBytes: options.maxBodyBytes, bodyIdleTimeoutMs: options.bodyIdleTimeoutMs, pipeline, metrics: options.metrics, streaming };
   const graphqlCors = options.cors ? compileCors(options.cors) : undefined;
@@ -162,11 +165,27 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const server: Server = options.tls
     ? createTlsServer({ ...limits, cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
     : createServer(limits, handler);
+  // GraphQL over WebSocket on /graphql: same port, same pipeline (websocketTransport.ts).
+  const websockets = options.streaming
+    ? createWebSocketTransport({
+        pipeline,
+        apollo: options.apollo,
+        subscriptions: options.streaming.subscriptions,
+        streams: options.streaming.streams,
+        tokenHeader: options.streaming.tokenHeader,
+        cors: options.cors,
+        maxHeaders: options.maxHeaders,
+        logger: options.logger,
+        accessLog: options.accessLog,
+        metrics: options.metrics,
+      })
+    : undefined;
+  if (websockets) server.on('upgrade', websockets.upgrade);
   // Slow-loris defences: a client must send headers and the whole request in bounded time.
   server.requestTimeout = options.requestTimeoutMs;
   server.headersTimeout = Math.min(options.requestTimeoutMs, options.headersTimeoutMs);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // One header over the bound is enough to refuse; Node need not keep the rest of a flood.
   server.maxHeadersCount = options.maxHeaders + 1;
-  return { server, inFlight: () => inFlight, streamConnections };
+  return { server, inFlight: () => inFlight, closeWebSockets: async (deadline) => websockets?.close(deadline) };
 }

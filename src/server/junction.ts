@@ -19,6 +19,7 @@ import { createApolloServer } from '../pipeline';
 import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
 import { createMetricsServer, metricsRoute } from './metricsRoute';
+import { StreamConnections } from './streamConnections';
 
 export interface StartOptions {
   config: JunctionConfig;
@@ -144,6 +145,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
   const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger);
   const scrape = metricsRoute({ metrics, token: config.metrics.token });
+  // One bound on long-lived client connections, for every streaming transport together.
+  const streams = new StreamConnections(config.subscriptions.maxConnections);
   const http = createHttpServer({
     preflight: limits.preflight,
     authenticator: await buildAuthenticator(config),
@@ -162,7 +165,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     metrics,
     metricsRoute: metrics.enabled && config.metrics.listener === undefined ? { path: config.metrics.path, handle: scrape } : undefined,
     batching: config.limits.batching,
-    subscriptions: config.subscriptions,
+    streaming: { subscriptions: config.subscriptions, streams, tokenHeader: config.auth.header },
     logger,
     apollo: () => apollo,
     supergraphId: () => gateway.current?.id,
@@ -270,16 +273,16 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     (stopping ??= (async () => {
       watcher?.stop();
       manifests?.stop();
-      // Every subscription ends with SHUTTING_DOWN first, so its transport can say so and close.
+      const deadline = Date.now() + config.server.shutdownGraceMs;
+      // Streaming connections take no new operation and close once their streams have ended (WebSockets 1001)…
+      streams.closeAll();
+      // …which every subscription does now, with SHUTTING_DOWN, so its transport can say so and close.
       gateway.subscriptions?.shutdown();
       await registry?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
-      // Long-lived streams first: no new one is taken, each open one ends (its SHUTTING_DOWN terminal item, then
-      // the response ends) and counts as in flight until then; the grace deadline below bounds them like the rest.
-      http.streamConnections.closeAll();
-      const deadline = Date.now() + config.server.shutdownGraceMs;
       while (http.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await http.closeWebSockets(deadline);
       http.server.closeAllConnections();
       await closed;
       if (metricsServer) {

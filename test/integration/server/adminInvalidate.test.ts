@@ -1,3 +1,4 @@
+import { StreamConnections } from '../../../src/server/streamConnections';
 import type { AddressInfo } from 'node:net';
 import { Invalidations, cacheTag, tagsOf } from '../../../src/cache';
 import { MemoryStore } from '../../../src/store';
@@ -32,7 +33,7 @@ async function startFront(invalidations: Invalidations | undefined, yaml = `admi
     variables: config.limits.variables,
     accessLog: false,
     batching: { enabled: false, maxSize: 1 },
-    subscriptions: config.subscriptions,
+    streaming: { subscriptions: config.subscriptions, streams: new StreamConnections(config.subscriptions.maxConnections), tokenHeader: config.auth.header },
     preflight: () => undefined,
     authenticator: await buildAuthenticator(config),
     operations: new PersistedOperations(config.persistedQueries, undefined, logs.logger),

@@ -58,6 +58,8 @@ describe('subscription policies', () => {
     });
 
     it('nulls a field authorization removes, with its error, in every event', async () => {
+      // Subscriptions of earlier tests must be gone from the subgraph, or the count below would not mean ours.
+      await waitFor(() => (reviewSubscribers(fleet) === 0 ? true : undefined), 'earlier subgraph subscriptions closed');
       const token = await clientToken({ sub: 'u2' });
       const stream = streamOf(await harness.operate({ query: WITH_EMAIL }, { authorization: `Bearer ${token}` }));
       const events = reader(stream);
@@ -69,6 +71,7 @@ describe('subscription policies', () => {
         expect(JSON.stringify(item)).not.toContain('@example.com');
       }
       stream.close();
+      await waitFor(() => (reviewSubscribers(fleet) === 0 ? true : undefined), 'the subgraph subscription closed');
       // With the scope, the same subscription carries the address.
       const scoped = await clientToken({ sub: 'u3', scope: 'read:email' });
       const allowed = streamOf(await harness.operate({ query: WITH_EMAIL }, { authorization: `Bearer ${scoped}` }));
@@ -117,6 +120,7 @@ describe('subscription policies', () => {
 
   it('ends a client that does not read its events with SUBSCRIPTION_SLOW_CONSUMER, without holding more than the bound', async () => {
     const { gateway, harness } = await start('subscriptions:\n  maxQueuedEvents: 3\n');
+    await waitFor(() => (reviewSubscribers(fleet) === 0 ? true : undefined), 'earlier subgraph subscriptions closed');
     const slow = streamOf(await harness.operate({ query: REVIEW_ADDED, variables: { upc: '3' } }));
     const fast = streamOf(await harness.operate({ query: `subscription { reviewAdded(productUpc: "3") { id } }` }));
     const fastReader = reader(fast);

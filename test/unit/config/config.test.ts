@@ -63,7 +63,7 @@ describe('loadConfig', () => {
   });
 
   it('merges per-subgraph settings over `all`, nested ones key by key', () => {
-    const file = writeTemp('gateway.yaml', 'subgraphs:\n  all:\n    timeoutMs: 5000\n    retries:\n      attempts: 3\n  accounts:\n    timeoutMs: 100\n    retries:\n      attempts: 0\n    circuitBreaker:\n      openMs: 1000\n');
+    const file = writeTemp('gateway.yaml', 'subgraphs:\n  all:\n    timeoutMs: 5000\n    retries:\n      attempts: 3\n  accounts:\n    timeoutMs: 100\n    retries:\n      attempts: 0\n    circuitBreaker:\n      openMs: 1000\n    subscriptions:\n      url: wss://accounts.internal/ws\n');
     const result = loadConfig({ file, env: {} });
     if (!result.ok) throw new Error(result.problems.join());
     const { all, byName } = result.value.subgraphs;
@@ -74,8 +74,20 @@ describe('loadConfig', () => {
       retries: { attempts: 3, backoffMs: 50, maxBackoffMs: 1000, budgetPercent: 10, maxRetryAfterMs: 2000 },
       circuitBreaker: { enabled: true, windowMs: 10000, minimumRequests: 20, errorRatePercent: 50, openMs: 1000, halfOpenProbes: 3 },
       dedup: true,
+      subscriptions: { protocol: 'ws' },
     });
-    expect(byName.accounts).toEqual({ ...all, timeoutMs: 100, retries: { ...all.retries, attempts: 0 }, circuitBreaker: { ...all.circuitBreaker, openMs: 1000 } });
+    expect(byName.accounts).toEqual({
+      ...all,
+      timeoutMs: 100,
+      retries: { ...all.retries, attempts: 0 },
+      circuitBreaker: { ...all.circuitBreaker, openMs: 1000 },
+      subscriptions: { protocol: 'ws', url: 'wss://accounts.internal/ws' },
+    });
+  });
+
+  it('refuses a subgraph subscriptions.url that is not ws:// or wss://', () => {
+    const result = loadConfig({ file: writeTemp('gateway.yaml', 'subgraphs:\n  reviews:\n    subscriptions:\n      url: http://reviews/graphql\n'), env: {} });
+    expect(result.ok ? 'ok' : result.problems.join()).toContain('ws:// or wss://');
   });
 
   it('moves the metrics to a listener of their own on 127.0.0.1:9090 in production, unless a token or an address is set', () => {

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { HeaderMap } from '@apollo/server';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../observability';
+import type { OperationStream } from '../pipeline';
+
+/**
+ * The close codes of Junction's WebSocket transport. graphql-ws's own (4400 bad request, 4401 unauthorized,
+ * 4403 forbidden, 4408 init timeout, 4409 duplicate id, 4429 too many init requests) keep their meaning;
+ * 4429 also ends a slow consumer (its reason names SUBSCRIPTION_SLOW_CONSUMER), and 4503 mirrors HTTP 503 for
+ * a process at `subscriptions.maxConnections` (graphql-ws clients retry it, unlike 4401/4403/4429).
+ */
+export const CLOSE = {
+  GOING_AWAY: 1001,
+  MESSAGE_TOO_BIG: 1009,
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  SLOW_CONSUMER: 4429,
+  INTERNAL_ERROR: 4500,
+  OVERLOADED: 4503,
+} as const;
+
+export interface ConnectionOptions {
+  /** Ping every this long; no pong since the previous ping → terminated (subscriptions.keepAliveMs). */
+  keepAliveMs: number;
+  /** Unsent bytes on the socket beyond which the client is a slow consumer (subscriptions.maxBufferedBytes). */
+  maxBufferedBytes: number;
+  logger: Logger;
+}
+
+/** A close reason is at most 123 bytes (RFC 6455 §5.5); the code comes first so a client can read it. */
+export function closeReason(code: string, message: string): string {
+  const reason = `${code}: ${message}`;
+  return Buffer.byteLength(reason) <= 123 ? reason : code;
+}
+
+/**
+ * One client WebSocket: its identity for every operation on it (headers set at connection_init), its active
+ * operations, keep-alive and the send path. Operations end through `operationEnded`; on shutdown the socket
+ * closes 1001 once every operation has delivered its last message.
+ */
+export class WebSocketConnection {
+  readonly id = randomUUID();
+  /** The upgrade request's headers with the connection_init credentials: every OperationRequest's headers. */
+  headers: HeaderMap | undefined;
+  /** Operation id → its stream once the pipeline answered one (undefined while running, or for a single result). */
+  readonly active = new Map<string, OperationStream | undefined>();
+  /** Why the connection ended its operations itself (slow consumer, shutdown): their access-log reason. */
+  endReason: string | undefined;
+  private stopping = false;
+  private alive = true;
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly request: IncomingMessage,
+    private readonly options: ConnectionOptions,
+  ) {
+    // Half-open sockets (a client whose network vanished) would hold a slot and their subscriptions forever:
+    // a client that has not answered the previous ping by the next one is cut.
+    this.keepAlive = setInterval(() => {
+      if (!this.alive) return void socket.terminate();
+      this.alive = false;
+      socket.ping();
+    }, options.keepAliveMs);
+    this.keepAlive.unref();
+    socket.on('pong', () => (this.alive = true));
+  }
+
+  get shuttingDown(): boolean {
+    return this.stopping;
+  }
+
+  /**
+   * Writes one protocol message. Memory exhaustion by a client that does not read: unsent bytes pile up in the
+   * socket's buffer, so beyond `maxBufferedBytes` the client is disconnected (4429) and its streams closed,
+   * rather than buffering without bound. Sends are not awaited, so a slow reader never holds the stream back.
+   */
+  send(data: string): Promise<void> {
+    if (this.socket.readyState !== this.socket.OPEN) return Promise.resolve();
+    if (this.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.end('SUBSCRIPTION_SLOW_CONSUMER', CLOSE.SLOW_CONSUMER, `more than ${this.options.maxBufferedBytes} bytes unread`);
+      return Promise.resolve();
+    }
+    this.socket.send(data, (err) => {
+      if (err) this.options.logger.debug({ err, connectionId: this.id }, 'websocket send failed');
+    });
+    return Promise.resolve();
+  }
+
+  /** Closes the socket with a coded reason, ending every stream on it first (they stop pulling events at once). */
+  end(code: string, closeCode: number, message: string): void {
+    this.endReason ??= code;
+    if (closeCode === CLOSE.SLOW_CONSUMER) this.options.logger.warn({ connectionId: this.id, code }, 'websocket client disconnected: slow consumer');
+    for (const stream of this.active.values()) stream?.close();
+    this.socket.close(closeCode, closeReason(code, message));
+  }
+
+  /**
+   * Shutdown (StreamConnections.closeAll): no new operation starts; the core ends each stream with
+   * SHUTTING_DOWN, and once the last operation has delivered it the socket closes 1001.
+   */
+  shutdown(): void {
+    this.stopping = true;
+    this.closeIfDrained();
+  }
+
+  operationEnded(id: string): void {
+    this.active.delete(id);
+    this.closeIfDrained();
+  }
+
+  /** The socket closed: timers stop. */
+  closed(): void {
+    clearInterval(this.keepAlive);
+  }
+
+  private closeIfDrained(): void {
+    if (!this.stopping || this.active.size > 0) return;
+    // After the operation's last `next`/`complete`, which graphql-ws sends a few promise turns later.
+    setImmediate(() => this.socket.close(CLOSE.GOING_AWAY, closeReason('SHUTTING_DOWN', 'the gateway is stopping')));
+  }
+}
