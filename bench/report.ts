@@ -1,4 +1,5 @@
 import type { DistinctResult } from './distinct';
+import type { SubscriptionsResult } from './subscriptions';
 import type { SubgraphTraffic, TrafficCounts } from './subgraphTraffic';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -62,6 +63,8 @@ export interface BenchReport {
   readonly generatedAt: string;
   /** Resident memory while 10,000 distinct operations stream through each gateway. */
   readonly distinct?: ReadonlyArray<{ readonly gateway: string; readonly result: DistinctResult }>;
+  /** Junction over WebSocket: idle memory per subscription and fan-out latency (stock has no subscriptions). */
+  readonly subscriptions?: SubscriptionsResult;
   readonly environment: {
     readonly node: string;
     readonly platform: string;

@@ -20,7 +20,8 @@ import {
 } from './processes';
 import { WORKLOADS, registrationBody, requestBodies, type JunctionRun, type Workload } from './queries';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
-import { prepareBenchAuth } from './benchAuth';
+import { formatSubscriptions, runSubscriptionsBench, type SubscriptionsResult } from './subscriptions';
+import { prepareBenchAuth, requestHeaders } from './benchAuth';
 import { readTraffic, trafficBetween, type TrafficSnapshot } from './subgraphTraffic';
 import { assertCleanRun, bodyVerifier, checkedRequest, describeDifference, type CheckedReply } from './verify';
 import {
@@ -40,6 +41,9 @@ const DIST_BENCH = __dirname;
 const ROOT = resolve(DIST_BENCH, '..', '..');
 const HOST = '127.0.0.1';
 
+/** Runs beside the workloads, each with its own module and output: memory under distinct operations, subscriptions. */
+const SPECIAL_RUNS = ['distinct', 'subscriptions'] as const;
+
 const USAGE = `Usage: node dist/bench/run.js [options]
 
 Benchmarks stock @apollo/gateway + @apollo/server against Junction on the sample subgraphs.
@@ -52,7 +56,8 @@ Options:
   --real-subgraphs      every subgraph request reaches the Node subgraphs (default: repeated identical
                         requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
   --only <names>        comma-separated workloads to run (default all):
-                        ${[...WORKLOADS.map((w) => w.name), 'distinct'].join(', ')}
+                        ${[...WORKLOADS.map((w) => w.name), ...SPECIAL_RUNS].join(', ')}
+                        (subscriptions: Junction only, over WebSocket; stock has no subscriptions)
   --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
                         bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
@@ -67,7 +72,7 @@ interface Settings {
   readonly realSubgraphs: boolean;
   readonly junctionCli: string;
   readonly output: string;
-  /** Workload names to run ('distinct' for the memory run); undefined: all. */
+  /** Workload names to run ('distinct' for the memory run, 'subscriptions'); undefined: all. */
   readonly only: ReadonlySet<string> | undefined;
   /** Where Junction's CPU profiles go; undefined: not profiled. */
   readonly cpuProfDir: string | undefined;
@@ -107,7 +112,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
   if (warmupSec === undefined || !Number.isInteger(warmupSec)) return { kind: 'error', message: '--warmup must be a whole number of seconds (0 allowed)' };
   if (connections === undefined || !Number.isInteger(connections)) return { kind: 'error', message: '--connections must be a positive integer' };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((n) => n.trim()).filter((n) => n !== ''));
-  const known = new Set([...WORKLOADS.map((w) => w.name), 'distinct']);
+  const known = new Set<string>([...WORKLOADS.map((w) => w.name), ...SPECIAL_RUNS]);
   const unknown = [...(only ?? [])].filter((n) => !known.has(n));
   if (only !== undefined && (only.size === 0 || unknown.length > 0)) return { kind: 'error', message: `--only: unknown workload ${unknown.join(', ') || '(none given)'}` };
   return {
@@ -448,7 +453,33 @@ async function run(settings: Settings): Promise<void> {
     console.log('');
   }
 
-  const report: BenchReport = { generatedAt: new Date().toISOString(), environment, settings: reportSettings, workloads: results, distinct: distinctRows };
+  // Subscriptions (WebSocket): idle memory per subscription and fan-out latency, Junction only.
+  let subscriptions: SubscriptionsResult | undefined;
+  if (!settings.only || settings.only.has('subscriptions')) {
+    subscriptions = await runSubscriptionsBench({
+      quick: settings.quick,
+      subgraphsScript: join(DIST_BENCH, 'subgraphsProcess.js'),
+      junctionCli: settings.junctionCli,
+      baseConfig: junctionConfig,
+      tempDir,
+      authorization: requestHeaders.authorization ?? '',
+      compose: composeSupergraph,
+      clockTicks: clock.ticks,
+      cpuProfDir: settings.cpuProfDir,
+      progress,
+    });
+    console.log(formatSubscriptions(subscriptions));
+    console.log('');
+  }
+
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    environment,
+    settings: reportSettings,
+    workloads: results,
+    distinct: distinctRows,
+    ...(subscriptions ? { subscriptions } : {}),
+  };
   writeJsonReport(settings.output, report);
   console.log(`JSON results: ${relative(process.cwd(), settings.output) || settings.output}`);
 }
