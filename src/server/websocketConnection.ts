@@ -51,12 +51,21 @@ export class WebSocketConnection {
   private stopping = false;
   private alive = true;
   private readonly keepAlive: NodeJS.Timeout;
+  /** The client's address, for every operation's rate-limit key and log. */
+  readonly remoteAddress: string | undefined;
+  /**
+   * The upgrade request, until connection_init has made `headers` from it (releaseRequest): kept for the life
+   * of the socket it would hold every header string and the raw header list, per idle connection.
+   */
+  request: IncomingMessage | undefined;
 
   constructor(
     readonly socket: WebSocket,
-    readonly request: IncomingMessage,
+    request: IncomingMessage,
     private readonly options: ConnectionOptions,
   ) {
+    this.request = request;
+    this.remoteAddress = request.socket.remoteAddress;
     // Half-open sockets (a client whose network vanished) would hold a slot and their subscriptions forever:
     // a client that has not answered the previous ping by the next one is cut.
     this.keepAlive = setInterval(() => {

@@ -128,7 +128,10 @@ function deliveryArgs(delivery: Delivery): ExecutionArgs {
  */
 function operationHeaders(connection: WebSocketConnection, params: Readonly<Record<string, unknown>> | undefined, tokenHeader: string): HeaderMap {
   const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(connection.request.headers)) {
+  // Read once, at connection_init (graphql-ws refuses a second one): the request is not needed after this.
+  const upgradeHeaders = connection.request?.headers ?? {};
+  connection.request = undefined;
+  for (const [name, value] of Object.entries(upgradeHeaders)) {
     if (value !== undefined && !HANDSHAKE_HEADERS.includes(name)) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const authorization = params?.['Authorization'] ?? params?.['authorization'];
@@ -145,7 +148,7 @@ function requestOf(connection: WebSocketConnection, payload: SubscribeMessage['p
   // graphql-ws requires `query` to be a string, so clients that send only a persisted-operation id send '':
   // that is no query text (an id alone), as an absent `query` is over HTTP.
   const body = payload?.query === '' ? { ...payload, query: undefined } : payload;
-  return { method: 'POST', headers, search: '', body, remoteAddress: connection.request.socket.remoteAddress };
+  return { method: 'POST', headers, search: '', body, remoteAddress: connection.remoteAddress };
 }
 
 function singleResult(response: Extract<PipelineAnswer, { refused: undefined }>['response']): { data?: unknown; errors?: GraphQLFormattedError[] } {

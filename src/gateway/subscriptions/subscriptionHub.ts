@@ -52,9 +52,16 @@ export interface SubscriptionHubOptions {
   logEnd?: ((line: Record<string, unknown>) => void) | undefined;
 }
 
+/**
+ * One admitted subscription. Only what outlives admission is kept: the request's plan, replan closure, group
+ * key and described headers are the group's (taken from its first subscriber), so idle subscriptions cost a
+ * few hundred bytes here instead of a copy of all of that each (bench: `--only subscriptions`).
+ */
 interface Client {
   stream: ClientStream;
-  request: SubscribeRequest;
+  clientKey: string;
+  transport: Transport;
+  log: SubscribeRequest['log'];
   expiry: NodeJS.Timeout | undefined;
   group: Group | undefined;
 }
@@ -107,7 +114,7 @@ export class SubscriptionHub {
 
     this.perClient.set(request.clientKey, held + 1);
     const stream = new ClientStream(this.options.maxQueuedEvents, (_stream, reason) => this.left(client, reason));
-    const client: Client = { stream, request, expiry: undefined, group: undefined };
+    const client: Client = { stream, clientKey: request.clientKey, transport: request.transport, log: request.log, expiry: undefined, group: undefined };
     let group = this.groups.get(request.groupKey);
     if (!group) {
       group = new Group(request.groupKey, request.plan, request.replan, request.document);
@@ -207,13 +214,13 @@ export class SubscriptionHub {
       if (this.groups.get(group.key) === group) this.groups.delete(group.key);
       group.stop?.();
     }
-    const key = client.request.clientKey;
+    const key = client.clientKey;
     const held = (this.perClient.get(key) ?? 1) - 1;
     if (held > 0) this.perClient.set(key, held);
     else this.perClient.delete(key);
     const seconds = (Date.now() - client.stream.startedAt) / 1000;
-    this.options.observer?.ended(client.request.transport, reason, seconds, client.stream.delivered);
-    this.options.logEnd?.({ ...client.request.log, transport: client.request.transport, reason, events: client.stream.delivered, durationMs: Math.round(seconds * 1000) });
+    this.options.observer?.ended(client.transport, reason, seconds, client.stream.delivered);
+    this.options.logEnd?.({ ...client.log, transport: client.transport, reason, events: client.stream.delivered, durationMs: Math.round(seconds * 1000) });
   }
 
   // Token bucket per client: a burst of two seconds' worth, then subscribeRatePerSec.
