@@ -112,6 +112,6 @@ export function formatSubscriptions(result: SubscriptionsResult): string {
     `    ${fanout.deliveries} deliveries, every client got every event exactly once`,
     `    latency ms (mutation sent → client received): p50 ${ms(fanout.latencyMs.p50)}  p99 ${ms(fanout.latencyMs.p99)}  max ${ms(fanout.latencyMs.max)} (target p99 < 100)`,
     `    last client per event ms: p50 ${ms(fanout.lastClientMs.p50)}  p99 ${ms(fanout.lastClientMs.p99)}  max ${ms(fanout.lastClientMs.max)}`,
-    `    gateway CPU: ${fanout.cpuMsPerEvent.toFixed(2)} ms per event (mutation included) = ${fanout.cpuUsPerDelivery.toFixed(1)} µs per delivery`,
+    `    gateway CPU: ${fanout.cpuMsPerEvent.toFixed(2)} ms per event (mutation included) = ${fanout.cpuUsPerDelivery.toFixed(1)} µs per delivery; the harness's clients: ${fanout.harnessCpuMsPerEvent.toFixed(2)} ms per event`,
   ].join('\n');
 }
