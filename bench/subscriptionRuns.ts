@@ -108,6 +108,8 @@ export interface FanoutResult {
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Per event, the latency of the last client to get it. */
   readonly lastClientMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** The same per event, in sending order: growing along the run means the machine cannot keep up (a backlog). */
+  readonly lastClientMsByEvent: readonly number[];
   /** Gateway CPU from the first mutation until the last delivery (mutations included). */
   readonly cpuMsTotal: number;
   readonly cpuMsPerEvent: number;
@@ -192,6 +194,7 @@ export async function measureFanout(target: SubscriptionTarget, subscribers: num
       gauges,
       latencyMs: summary(latencies),
       lastClientMs: summary(lastAt.map((at, e) => at - (sentAt[e] as number))),
+      lastClientMsByEvent: Array.from(lastAt, (at, e) => Math.round((at - (sentAt[e] as number)) * 10) / 10),
       cpuMsTotal,
       cpuMsPerEvent: cpuMsTotal / events,
       cpuUsPerDelivery: (cpuMsTotal * 1_000) / expected,

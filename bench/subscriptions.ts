@@ -111,7 +111,7 @@ export function formatSubscriptions(result: SubscriptionsResult): string {
     `  fan-out: ${fanout.subscribers} subscribers (${fanout.connections} connections × ${fanout.perConnection}) to one reviewAdded (${fanout.gauges.upstream} upstream), ${fanout.events} createReview mutations ${fanout.intervalMs} ms apart`,
     `    ${fanout.deliveries} deliveries, every client got every event exactly once`,
     `    latency ms (mutation sent → client received): p50 ${ms(fanout.latencyMs.p50)}  p99 ${ms(fanout.latencyMs.p99)}  max ${ms(fanout.latencyMs.max)} (target p99 < 100)`,
-    `    last client per event ms: p50 ${ms(fanout.lastClientMs.p50)}  p99 ${ms(fanout.lastClientMs.p99)}  max ${ms(fanout.lastClientMs.max)}`,
+    `    last client per event ms: p50 ${ms(fanout.lastClientMs.p50)}  p99 ${ms(fanout.lastClientMs.p99)}  max ${ms(fanout.lastClientMs.max)}; first event ${ms(fanout.lastClientMsByEvent[0] ?? Number.NaN)}, last ${ms(fanout.lastClientMsByEvent.at(-1) ?? Number.NaN)}`,
     `    gateway CPU: ${fanout.cpuMsPerEvent.toFixed(2)} ms per event (mutation included) = ${fanout.cpuUsPerDelivery.toFixed(1)} µs per delivery; the harness's clients: ${fanout.harnessCpuMsPerEvent.toFixed(2)} ms per event`,
   ].join('\n');
 }
