@@ -1,3 +1,4 @@
+import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -90,6 +91,10 @@ describe('subscriptions over WebSocket, end to end', () => {
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await closed).toEqual({ code: 4429, reason: 'SUBSCRIPTION_SLOW_CONSUMER: more than 16384 bytes unread' });
     await waitFor(() => (subscribers() === 0 ? true : undefined), 'the subgraph subscription closed');
+    // Counted as what it was, not as the client leaving.
+    const samples = parsePrometheus(await (await fetch(gateway.junction.metricsUrl as string)).text());
+    expect(sampleValue(samples, 'junction_subscriptions_ended_total', { transport: 'websocket', reason: 'slow_consumer' })).toBe(100);
+    expect(sampleValue(samples, 'junction_subscriptions_ended_total', { transport: 'websocket', reason: 'client' })).toBe(0);
   }, 40_000);
 
   it('on stop, ends each subscription with a terminal SHUTTING_DOWN next, completes it, then closes the socket 1001', async () => {
