@@ -1,15 +1,11 @@
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { composeSubgraphs } from '../../../src/composition';
-import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
+import { startAllSubgraphs, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, type TestGateway } from '../../helpers/gateway';
-import { identityHeader } from '../../helpers/identity';
 import { waitFor } from '../../helpers/waitFor';
 import { closeClients, closeOf, nextMessage, rawSocket, wsClient } from './wsClient';
+import { postReview as post, REVIEW_ADDED, sampleSupergraph } from './fixture';
 
-const REVIEW_ADDED = 'subscription Added($upc: ID) { reviewAdded(productUpc: $upc) { id body product { upc name inStock } author { id name } } }';
 
 /** A raw socket past connection_ack, recording every message it reads. */
 async function acknowledged(url: string): Promise<{ socket: WebSocket; messages: Array<{ type: string; id?: string; payload?: unknown }> }> {
@@ -35,21 +31,11 @@ describe('subscriptions over WebSocket, end to end', () => {
     return gateway;
   };
 
-  async function postReview(upc: string, body: string): Promise<void> {
-    const res = await fetch(fleet.byName.reviews.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await identityHeader('3', 'reviews')) },
-      body: JSON.stringify({ query: 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { id } }', variables: { i: { productUpc: upc, body } } }),
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
-  }
+  const postReview = (upc: string, body: string): Promise<void> => post(fleet, upc, body);
 
   beforeAll(async () => {
     fleet = await startAllSubgraphs();
-    const composed = composeSubgraphs(SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })));
-    if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-    sdl = composed.supergraphSdl;
+    sdl = sampleSupergraph(fleet);
   });
   afterEach(() => closeClients());
   afterAll(async () => {
