@@ -1,7 +1,6 @@
-// Slightly over 300 lines: the gateway's lifecycle and its Apollo adapter; planning, authorization, stock
-// execution, subgraph requests and mutation invalidation live in files of their own beside it.
+// Over 300 lines: the gateway's lifecycle and its Apollo adapter; planning, authorization, stock execution,
+// subscriptions, subgraph requests and mutation invalidation live in files of their own beside it.
 import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { STREAMING_TRANSPORTS } from '../pipeline/operationStream';
 import type { IdentitySigner, Principal } from '../auth';
 import { principalKey, type EntityCache, type Invalidations } from '../cache';
 import type { Store } from '../store';
@@ -19,7 +18,7 @@ import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } fro
 import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 import { SubscriptionHub, type SubscriptionHubOptions } from './subscriptions';
-import { subscribeOperation, type SubscriptionSettings } from './subscribe';
+import { subscribeOperation, type SubscribeDeps, type SubscriptionSettings } from './subscribe';
 
 export interface JunctionGatewayOptions {
   /** Transport settings for every subgraph, and per subgraph name. */
@@ -91,6 +90,7 @@ export class JunctionGateway {
   private readonly describe: SubgraphRequestDescriber;
   /** Every client subscription of this process (undefined when subscriptions are off). */
   readonly subscriptions: SubscriptionHub | undefined;
+  private readonly subscribeDeps: SubscribeDeps | undefined;
 
   constructor(private readonly options: JunctionGatewayOptions) {
     this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
@@ -98,7 +98,21 @@ export class JunctionGateway {
     this.authorization = options.authorization ? new OperationAuthorization(options.authorization) : undefined;
     const identity = options.identity;
     this.describe = subgraphRequestDescriber({ headerPlanner: options.headerPlanner, signer: identity?.signer, identityHeader: identity?.header ?? '', forwardClaims: !!identity?.forwardClaims });
-    this.subscriptions = options.subscriptions ? new SubscriptionHub({ ...options.subscriptions, upstreams: options.subscriptions.upstreams(identity?.header ?? '') }) : undefined;
+    const subscriptions = options.subscriptions;
+    this.subscriptions = subscriptions ? new SubscriptionHub({ ...subscriptions, upstreams: subscriptions.upstreams(identity?.header ?? '') }) : undefined;
+    this.subscribeDeps =
+      this.subscriptions && subscriptions
+        ? {
+            hub: this.subscriptions,
+            settings: subscriptions,
+            plans: this.plans,
+            authorization: this.authorization,
+            describe: this.describe,
+            stateById: (id) => (this.state?.id === id ? this.state : undefined),
+            entities: options.caching?.entities,
+            requestTimeoutMs: options.requestTimeoutMs,
+          }
+        : undefined;
   }
 
   /** The active supergraph, if any. */
@@ -172,7 +186,8 @@ export class JunctionGateway {
 
   private async execute(rc: ExecutorContext): Promise<ExecutionResult> {
     const state = this.states.get(rc.schema) ?? (this.state as SupergraphState);
-    if (rc.operation.operation === 'subscription') return this.subscribe(state, rc);
+    // A subscription: as a query up to the plan, then the hub's stream for the transport (subscribe.ts).
+    if (rc.operation.operation === 'subscription') return subscribeOperation(this.subscribeDeps, state, rc, contextOf(rc));
     // Variables are coerced against the client's operation before anything is planned or fetched (as stock
     // @apollo/gateway does): a wrongly typed or missing one is the client's error, never a subgraph's.
     const definitions = rc.operation.variableDefinitions;
@@ -217,42 +232,6 @@ export class JunctionGateway {
     if (rc.operation.operation === 'mutation' && caching?.invalidateOnMutation) await invalidateMutated(caching.invalidations, state, rc, result.data);
     if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
     return result;
-  }
-
-  /**
-   * A subscription on a streaming transport: every stage before already ran (authentication, persisted
-   * operations, limits, cost); here, as for a query, variables, authorization and the plan — then the hub
-   * takes it (gateway/subscribe.ts) and the transport delivers its stream (context.stream).
-   */
-  private async subscribe(state: SupergraphState, rc: ExecutorContext): Promise<ExecutionResult> {
-    const context = contextOf(rc);
-    const hub = this.subscriptions;
-    const settings = this.options.subscriptions;
-    if (!hub || !settings || !context.streamed || !context.transport || !STREAMING_TRANSPORTS.has(context.transport)) {
-      const why = hub ? 'Subscriptions need a streaming transport: a WebSocket (graphql-transport-ws), SSE (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec="1.0").' : 'Subscriptions are off (subscriptions.enabled: false).';
-      return { errors: [junctionError('OPERATION_NOT_SUPPORTED', why)] };
-    }
-    this.plans.served(rc.queryHash, rc.source, rc.operationName ?? undefined);
-    const outcome = await subscribeOperation(
-      {
-        hub,
-        settings,
-        plans: this.plans,
-        authorization: this.authorization,
-        describe: this.describe,
-        stateById: (id) => (this.state?.id === id ? this.state : undefined),
-        entities: this.options.caching?.entities,
-        requestTimeoutMs: this.options.requestTimeoutMs,
-      },
-      state,
-      rc,
-      context,
-    );
-    if ('stream' in outcome) {
-      context.streamed.stream = outcome.stream;
-      return {};
-    }
-    return outcome.result;
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.

@@ -2,7 +2,7 @@ import { getVariableValues, GraphQLError, validate, type DocumentNode } from 'gr
 import type { Principal } from '../auth';
 import { principalKey, type EntityCache } from '../cache';
 import { junctionError } from '../errors';
-import type { OperationStream } from '../pipeline/operationStream';
+import { STREAMING_TRANSPORTS, type OperationStream } from '../pipeline/operationStream';
 import type { GatewayContext } from './gatewayContext';
 import type { OperationAuthorization } from './operationAuthorization';
 import { subgraphsOfPlan, type Plans } from './plans';
@@ -46,11 +46,25 @@ interface Subject {
 }
 
 /**
- * Accepts a subscription: variables coerced, authorization, the plan — on the state the request started on —
+ * A subscription reaching the gateway: refused unless its transport can stream; else accepted — variables coerced, authorization, the plan — on the state the request started on —
  * then the hub admits it (per-client bounds) into the group of identical subscriptions. Returns the stream, or
  * the result that refuses it.
  */
-export async function subscribeOperation(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorContext, context: GatewayContext): Promise<{ stream: OperationStream } | { result: ExecutionResult }> {
+export async function subscribeOperation(deps: SubscribeDeps | undefined, state: SupergraphState, rc: ExecutorContext, context: GatewayContext): Promise<ExecutionResult> {
+  const streamed = context.streamed;
+  if (!deps || !streamed || !context.transport || !STREAMING_TRANSPORTS.has(context.transport)) {
+    const why = deps ? 'Subscriptions need a streaming transport: a WebSocket (graphql-transport-ws), SSE (Accept: text/event-stream) or multipart (Accept: multipart/mixed;subscriptionSpec="1.0").' : 'Subscriptions are off (subscriptions.enabled: false).';
+    return { errors: [junctionError('OPERATION_NOT_SUPPORTED', why)] };
+  }
+  deps.plans.served(rc.queryHash, rc.source, rc.operationName ?? undefined);
+  const outcome = await admit(deps, state, rc, context);
+  if ('result' in outcome) return outcome.result;
+  streamed.stream = outcome.stream;
+  // Accepted: the transport delivers the stream; this empty answer only passes the engine's plugins.
+  return {};
+}
+
+async function admit(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorContext, context: GatewayContext): Promise<{ stream: OperationStream } | { result: ExecutionResult }> {
   const subject: Subject = {
     document: rc.document,
     queryHash: rc.queryHash,

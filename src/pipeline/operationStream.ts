@@ -26,5 +26,6 @@ export type StreamItem = { result: StreamResult } | { end: GraphQLFormattedError
  * leaving (unsubscribe, socket closed): it ends the iteration and frees the upstream when it was the last.
  */
 export interface OperationStream extends AsyncIterable<StreamItem> {
-  close(): void;
+  /** The client left; `slow_consumer` when the transport cut it off for not reading (metrics and the access log say so). */
+  close(reason?: 'slow_consumer'): void;
 }

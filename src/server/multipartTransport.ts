@@ -29,14 +29,14 @@ export async function serveMultipart(res: ServerResponse, stream: OperationStrea
   if ('refused' in opened) return options.refuse(opened.refused);
   const settings = options.settings;
   let finished = false;
-  const leave = (): void => {
+  const leave = (reason?: 'slow_consumer'): void => {
     finished = true;
-    opened.leave();
+    opened.leave(reason);
   };
   const write = (body: unknown): void => {
     if (finished || !res.writable) return;
     if (overBuffered(res, settings)) {
-      leave();
+      leave('slow_consumer');
       return endSlowConsumer(res, part({ payload: null, errors: [SLOW_CONSUMER_ERROR] }) + CLOSE);
     }
     res.write(part(body));

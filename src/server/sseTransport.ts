@@ -20,7 +20,7 @@ interface Outcome {
   answer?: PipelineAnswer;
   refused?: Refusal;
   /** A subscription's stream in its slot: `leave` closes it (slow consumer; the client leaving is handled). */
-  stream?: { leave: () => void };
+  stream?: { leave: (reason?: 'slow_consumer') => void };
 }
 
 /** A placeholder answer for the library when the request was refused: the writer answers the refusal itself. */
@@ -89,7 +89,7 @@ export function createSseTransport(connections: StreamConnections, settings: Str
         return;
       }
       if (stream && overBuffered(res, settings)) {
-        stream.leave();
+        stream.leave('slow_consumer');
         endSlowConsumer(res, `event: next\ndata: ${JSON.stringify({ errors: [SLOW_CONSUMER_ERROR] })}\n\nevent: complete\ndata:\n\n`);
         // The library's queue ends once the stream has (closed above); nothing more is read from it.
         void body.return(undefined).catch(() => undefined);

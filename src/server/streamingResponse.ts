@@ -27,12 +27,12 @@ export function streamingTransportOf(accept: string | undefined): 'sse' | 'multi
  * reached, the gateway is stopping, or the client already left while the subscription was being set up.
  * `leave` closes the stream once, whoever calls it first.
  */
-export function openStreamResponse(connections: StreamConnections, res: ServerResponse, stream: OperationStream): { refused: Refusal } | { leave: () => void } {
+export function openStreamResponse(connections: StreamConnections, res: ServerResponse, stream: OperationStream): { refused: Refusal } | { leave: (reason?: 'slow_consumer') => void } {
   let left = false;
-  const leave = (): void => {
+  const leave = (reason?: 'slow_consumer'): void => {
     if (left) return;
     left = true;
-    stream.close();
+    stream.close(reason);
   };
   // A client that left during the pipeline never sees a 'close' after this; without the check its stream would
   // hold the upstream (and a slot) forever.

@@ -102,7 +102,8 @@ export class WebSocketConnection {
   end(code: string, closeCode: number, message: string): void {
     this.endReason ??= code;
     if (closeCode === CLOSE.SLOW_CONSUMER) this.options.logger.warn({ connectionId: this.id, code }, 'websocket client disconnected: slow consumer');
-    for (const stream of this.active.values()) stream?.close();
+    const slow = closeCode === CLOSE.SLOW_CONSUMER ? 'slow_consumer' : undefined;
+    for (const stream of this.active.values()) stream?.close(slow);
     this.socket.close(closeCode, closeReason(code, message));
   }
 

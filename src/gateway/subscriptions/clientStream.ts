@@ -57,10 +57,10 @@ export class ClientStream implements OperationStream {
     this.onEnd(this, reason);
   }
 
-  /** The client left (unsubscribed, disconnected). */
-  close(): void {
+  /** The client left (unsubscribed, disconnected), or its transport cut it off as a slow consumer. */
+  close(reason?: 'slow_consumer'): void {
     this.queue.length = 0;
-    this.end('client');
+    this.end(reason ?? 'client');
   }
 
   private deliver(item: StreamItem): void {

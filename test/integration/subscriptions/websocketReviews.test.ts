@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 import WebSocket from 'ws';
-import { composeSubgraphs } from '../../../src/composition';
-import { startAllSubgraphs, SUBGRAPH_NAMES, type RunningFleet } from '../../../subgraphs';
+import { startAllSubgraphs, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, type TestGateway } from '../../helpers/gateway';
-import { identityHeader } from '../../helpers/identity';
 import { waitFor } from '../../helpers/waitFor';
 import { closeClients, closeOf, nextMessage, rawSocket, wsClient } from './wsClient';
+import { postReview as post, REVIEW_ADDED, sampleSupergraph } from './fixture';
 
-const REVIEW_ADDED = 'subscription Added($upc: ID) { reviewAdded(productUpc: $upc) { id body product { upc name inStock } author { id name } } }';
 
 /** A raw socket past connection_ack, recording every message it reads. */
 async function acknowledged(url: string): Promise<{ socket: WebSocket; messages: Array<{ type: string; id?: string; payload?: unknown }> }> {
@@ -34,21 +31,11 @@ describe('subscriptions over WebSocket, end to end', () => {
     return gateway;
   };
 
-  async function postReview(upc: string, body: string): Promise<void> {
-    const res = await fetch(fleet.byName.reviews.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await identityHeader('3', 'reviews')) },
-      body: JSON.stringify({ query: 'mutation ($i: CreateReviewInput!) { createReview(input: $i) { id } }', variables: { i: { productUpc: upc, body } } }),
-    });
-    const json = (await res.json()) as { errors?: unknown };
-    if (json.errors) throw new Error(JSON.stringify(json.errors));
-  }
+  const postReview = (upc: string, body: string): Promise<void> => post(fleet, upc, body);
 
   beforeAll(async () => {
     fleet = await startAllSubgraphs();
-    const composed = composeSubgraphs(SUBGRAPH_NAMES.map((name) => ({ name, url: fleet.byName[name].url, sdl: readFileSync(join(__dirname, '../../../subgraphs', name, 'schema.graphql'), 'utf8') })));
-    if (!composed.ok) throw new Error(JSON.stringify(composed.errors));
-    sdl = composed.supergraphSdl;
+    sdl = sampleSupergraph(fleet);
   });
   afterEach(() => closeClients());
   afterAll(async () => {
@@ -90,6 +77,10 @@ describe('subscriptions over WebSocket, end to end', () => {
     (socket as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await closed).toEqual({ code: 4429, reason: 'SUBSCRIPTION_SLOW_CONSUMER: more than 16384 bytes unread' });
     await waitFor(() => (subscribers() === 0 ? true : undefined), 'the subgraph subscription closed');
+    // Counted as what it was, not as the client leaving.
+    const samples = parsePrometheus(await (await fetch(gateway.junction.metricsUrl as string)).text());
+    expect(sampleValue(samples, 'junction_subscriptions_ended_total', { transport: 'websocket', reason: 'slow_consumer' })).toBe(100);
+    expect(sampleValue(samples, 'junction_subscriptions_ended_total', { transport: 'websocket', reason: 'client' })).toBe(0);
   }, 40_000);
 
   it('on stop, ends each subscription with a terminal SHUTTING_DOWN next, completes it, then closes the socket 1001', async () => {
