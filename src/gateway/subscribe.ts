@@ -73,7 +73,7 @@ async function admit(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorCo
     principal: context.principal,
     headers: rc.request.http?.headers,
   };
-  const planned = await planSubscription(deps, state, subject);
+  const planned = await planSubscription(deps, state, subject, true);
   if (planned instanceof GraphQLError) return { result: { errors: [planned] } };
   if ('result' in planned) return planned;
   context.plannedSubgraphs = planned.subgraphs;
@@ -85,7 +85,7 @@ async function admit(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorCo
     replan: async (stateId) => {
       const next = deps.stateById(stateId);
       if (!next) return junctionError('SUBSCRIPTION_SCHEMA_RELOAD', 'The supergraph changed again.');
-      const again = await planSubscription(deps, next, subject);
+      const again = await planSubscription(deps, next, subject, false);
       if (again instanceof GraphQLError) return junctionError('SUBSCRIPTION_SCHEMA_RELOAD', again.message);
       if ('result' in again) return junctionError('SUBSCRIPTION_SCHEMA_RELOAD', again.result.errors?.[0]?.message ?? 'Every field of the subscription is now removed by authorization.');
       return again.plan;
@@ -103,11 +103,13 @@ async function admit(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorCo
 type Planned = { plan: GroupPlan; groupKey: string; subgraphs: readonly string[] } | { result: ExecutionResult };
 
 /** Validates, coerces, authorizes and plans a subscription on one supergraph state. */
-async function planSubscription(deps: SubscribeDeps, state: SupergraphState, subject: Subject): Promise<Planned | GraphQLError> {
+async function planSubscription(deps: SubscribeDeps, state: SupergraphState, subject: Subject, validated: boolean): Promise<Planned | GraphQLError> {
   const { document, operationName, principal } = subject;
-  // On the state the request started on this was validated already; on a new supergraph it is checked again.
-  const invalid = validate(state.schema, document);
-  if (invalid.length > 0) return junctionError('GRAPHQL_VALIDATION_FAILED', invalid[0]?.message ?? 'The subscription does not validate.');
+  // On the state the request started on, Apollo Server validated it already; on a new supergraph it is checked again.
+  if (!validated) {
+    const invalid = validate(state.schema, document);
+    if (invalid.length > 0) return junctionError('GRAPHQL_VALIDATION_FAILED', invalid[0]?.message ?? 'The subscription does not validate.');
+  }
   const operation = document.definitions.find((d) => d.kind === 'OperationDefinition' && (operationName === undefined || d.name?.value === operationName));
   const definitions = operation && operation.kind === 'OperationDefinition' ? operation.variableDefinitions : undefined;
   // Checked as for a query (the raw values are what the fetches send, as there).

@@ -13,6 +13,21 @@ export interface StreamResult {
   extensions?: Record<string, unknown>;
 }
 
+const serialized = new WeakMap<StreamResult, string>();
+
+/**
+ * A stream result as JSON, serialized once however many clients receive the same object (a subscription
+ * group hands one result to every identical subscriber): transports write this rather than stringify per client.
+ */
+export function resultJson(result: StreamResult): string {
+  let json = serialized.get(result);
+  if (json === undefined) {
+    json = JSON.stringify(result);
+    serialized.set(result, json);
+  }
+  return json;
+}
+
 /**
  * One item a stream delivers: an event's result, or the terminal error that ends it (the subscription ended
  * with a code: token expired, schema reload, upstream gone, slow consumer, shutdown). After a terminal item

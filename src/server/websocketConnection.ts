@@ -21,9 +21,37 @@ export const CLOSE = {
   OVERLOADED: 4503,
 } as const;
 
+/**
+ * Keep-alive for every connection of a server on one timer (subscriptions.keepAliveMs): a timer per connection
+ * would be memory per idle subscriber. Each tick pings every connection; one that has not answered the previous
+ * ping is terminated.
+ */
+export class KeepAlive {
+  private readonly connections = new Set<WebSocketConnection>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(connection: WebSocketConnection): void {
+    this.connections.add(connection);
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      for (const c of this.connections) c.beat();
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  delete(connection: WebSocketConnection): void {
+    this.connections.delete(connection);
+    if (this.connections.size > 0 || !this.timer) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
 export interface ConnectionOptions {
-  /** Ping every this long; no pong since the previous ping → terminated (subscriptions.keepAliveMs). */
-  keepAliveMs: number;
+  /** The server's keep-alive: no pong since the previous ping → terminated (subscriptions.keepAliveMs). */
+  keepAlive: KeepAlive;
   /** Unsent bytes on the socket beyond which the client is a slow consumer (subscriptions.maxBufferedBytes). */
   maxBufferedBytes: number;
   logger: Logger;
@@ -50,7 +78,6 @@ export class WebSocketConnection {
   endReason: string | undefined;
   private stopping = false;
   private alive = true;
-  private readonly keepAlive: NodeJS.Timeout;
   /** The client's address, for every operation's rate-limit key and log. */
   readonly remoteAddress: string | undefined;
   /**
@@ -68,13 +95,15 @@ export class WebSocketConnection {
     this.remoteAddress = request.socket.remoteAddress;
     // Half-open sockets (a client whose network vanished) would hold a slot and their subscriptions forever:
     // a client that has not answered the previous ping by the next one is cut.
-    this.keepAlive = setInterval(() => {
-      if (!this.alive) return void socket.terminate();
-      this.alive = false;
-      socket.ping();
-    }, options.keepAliveMs);
-    this.keepAlive.unref();
+    options.keepAlive.add(this);
     socket.on('pong', () => (this.alive = true));
+  }
+
+  /** One keep-alive tick (KeepAlive). */
+  beat(): void {
+    if (!this.alive) return void this.socket.terminate();
+    this.alive = false;
+    this.socket.ping();
   }
 
   get shuttingDown(): boolean {
@@ -123,7 +152,7 @@ export class WebSocketConnection {
 
   /** The socket closed: timers stop. */
   closed(): void {
-    clearInterval(this.keepAlive);
+    this.options.keepAlive.delete(this);
   }
 
   private closeIfDrained(): void {

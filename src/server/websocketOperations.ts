@@ -102,7 +102,8 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
         const stream = answer.stream;
         connection.active.set(id, stream);
         // A subscription's access-log line is the gateway's, written when it ends (gateway/subscriptions).
-        return deliveryArgs(new Delivery(stream, () => stream.close(), () => connection.operationEnded(id)));
+        const write = (frame: string): void => void connection.send(frame);
+        return deliveryArgs(new Delivery(stream, () => stream.close(), () => connection.operationEnded(id), { id, write }));
       }
       const single = singleResult(answer.response);
       // Errors before execution (parse, validation, a subscription the engine refused) are graphql-ws `error`s.

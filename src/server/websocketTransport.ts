@@ -10,7 +10,7 @@ import type { Logger, Metrics } from '../observability';
 import type { createPipeline, RequestContext } from '../pipeline';
 import { compileOriginCheck } from './cors';
 import type { StreamConnections } from './streamConnections';
-import { CLOSE, closeReason, WebSocketConnection } from './websocketConnection';
+import { CLOSE, closeReason, KeepAlive, WebSocketConnection } from './websocketConnection';
 import { webSocketOperations } from './websocketOperations';
 
 export interface WebSocketTransportOptions {
@@ -59,6 +59,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   });
   const originAllowed = options.cors ? compileOriginCheck(options.cors) : () => false;
 
+  const keepAlive = new KeepAlive(settings.keepAliveMs);
   const connected = (socket: WebSocket, req: IncomingMessage): void => {
     let connection: WebSocketConnection | undefined;
     const release = options.streams.tryOpen(() => connection?.shutdown());
@@ -67,7 +68,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       socket.close(stopping ? CLOSE.GOING_AWAY : CLOSE.OVERLOADED, stopping ? closeReason('SHUTTING_DOWN', 'the gateway is stopping') : closeReason('SUBSCRIPTION_LIMIT', 'too many connections (subscriptions.maxConnections)'));
       return;
     }
-    connection = new WebSocketConnection(socket, req, { keepAliveMs: settings.keepAliveMs, maxBufferedBytes: settings.maxBufferedBytes, logger: options.logger });
+    connection = new WebSocketConnection(socket, req, { keepAlive, maxBufferedBytes: settings.maxBufferedBytes, logger: options.logger });
     const open = connection;
     options.metrics?.streamConnection('websocket', 1);
     const closed = protocol.opened(
