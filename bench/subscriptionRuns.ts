@@ -27,6 +27,9 @@ export interface IdleResult {
   readonly rssBeforeMiB: number;
   readonly rssAfterMiB: number;
   readonly kibPerSubscription: number;
+  /** VmRSS with half of them open, and what each of the second half added. */
+  readonly rssHalfMiB: number;
+  readonly marginalKibPerSubscription: number;
   /** Junction's gauges with everything open, and after every client left. */
   readonly whileActive: SubscriptionGauges;
   readonly afterClose: SubscriptionGauges;
@@ -58,7 +61,14 @@ export async function measureIdle(target: SubscriptionTarget, count: number, bat
 
   target.progress(`  opening ${count} WebSocket subscriptions, ${batch} at a time…`);
   const started = performance.now();
-  const subscribers = await open(count, failures);
+  // In two halves: the second half's cost is the marginal one (the first also pays for growth of the heap's
+  // young generation and other one-time costs that do not scale with subscriptions).
+  const half = Math.floor(count / 2);
+  const first = await open(half, failures);
+  await waitForGauges(target.metricsUrl, `${half} subscriptions active`, (g) => g.active >= half || failures.length > 0);
+  assertNoFailures();
+  const rssHalfMiB = await settledRss(target.pid);
+  const second = await open(count - half, failures);
   const whileActive = await waitForGauges(target.metricsUrl, `${count} subscriptions active`, (g) => g.active >= count || failures.length > 0);
   const openSec = (performance.now() - started) / 1000;
   assertNoFailures();
@@ -67,7 +77,8 @@ export async function measureIdle(target: SubscriptionTarget, count: number, bat
   assertNoFailures();
 
   const closing = performance.now();
-  await closeSubscribers(subscribers);
+  await closeSubscribers(first);
+  await closeSubscribers(second);
   const afterClose = await waitForGauges(target.metricsUrl, 'every subscription closed', (g) => g.active === 0 && g.upstream === 0);
   return {
     subscriptions: count,
@@ -77,6 +88,8 @@ export async function measureIdle(target: SubscriptionTarget, count: number, bat
     rssBeforeMiB,
     rssAfterMiB,
     kibPerSubscription: ((rssAfterMiB - rssBeforeMiB) * 1024) / count,
+    rssHalfMiB,
+    marginalKibPerSubscription: ((rssAfterMiB - rssHalfMiB) * 1024) / (count - half),
     whileActive,
     afterClose,
     closeSec: (performance.now() - closing) / 1000,
@@ -133,9 +146,12 @@ export async function measureFanout(target: SubscriptionTarget, subscribers: num
   let received = 0;
   const problems: string[] = [];
 
+  const warmPrefix = `bench ${run} warm-up `;
+  let warmReceived = 0;
   const onEvent = (connection: number, event: ReviewEvent): void => {
     const now = performance.now();
     const body = event.data?.reviewAdded?.body;
+    if (body?.startsWith(warmPrefix)) return void warmReceived++;
     const e = body === undefined ? undefined : bodyIndex.get(body);
     if (event.errors !== undefined || e === undefined) return void problems.push(`connection ${connection}: unexpected event ${JSON.stringify(event).slice(0, 300)}`);
     const slot = e * subscribers + connection;
@@ -158,6 +174,13 @@ export async function measureFanout(target: SubscriptionTarget, subscribers: num
     if (problems.length > 0) throw new Error(problems.slice(0, 3).join('; '));
     if (gauges.upstream !== 1) throw new Error(`identical subscriptions should share one upstream; the gateway has ${gauges.upstream}`);
 
+    // Warm-up events, not measured: connections to every subgraph the event's plan fetches from, and the code
+    // paths of delivery, exist before the first measured event (as the other workloads warm up too).
+    for (let w = 0; w < WARM_EVENTS; w++) await postReview(target, `${warmPrefix}${w}`);
+    const warmDeadline = performance.now() + 30_000;
+    while (warmReceived < WARM_EVENTS * subscribers && problems.length === 0 && performance.now() < warmDeadline) await sleep(20);
+    if (warmReceived < WARM_EVENTS * subscribers) throw new Error(`warm-up: ${warmReceived} of ${WARM_EVENTS * subscribers} deliveries arrived`);
+    await sleep(500);
     target.progress(`  ${subscribers} subscribers active; posting ${events} reviews, one every ${intervalMs} ms…`);
     const cpuBefore = readCpuTicks(target.pid);
     const harnessBefore = process.cpuUsage();
@@ -204,6 +227,9 @@ export async function measureFanout(target: SubscriptionTarget, subscribers: num
     await closeSubscribers(clients);
   }
 }
+
+/** Events sent (and delivered to every subscriber) before the measured ones. */
+const WARM_EVENTS = 3;
 
 /** createReview through the gateway as the bench's signed-in user; any error fails the run. */
 async function postReview(target: SubscriptionTarget, body: string): Promise<void> {

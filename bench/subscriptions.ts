@@ -106,7 +106,7 @@ export function formatSubscriptions(result: SubscriptionsResult): string {
   return [
     `subscriptions over WebSocket (graphql-ws) — ${result.stock}`,
     `  idle: ${idle.subscriptions} subscriptions on ${idle.connections} connections (1 each; ${idle.products} products → ≤ ${idle.products} upstreams), opened ${BATCH} at a time in ${idle.openSec.toFixed(1)} s`,
-    `    gateway RSS ${ms(idle.rssBeforeMiB)} → ${ms(idle.rssAfterMiB)} MiB: ${idle.kibPerSubscription.toFixed(1)} KiB per idle subscription (target ≤ 16)`,
+    `    gateway RSS ${ms(idle.rssBeforeMiB)} → ${ms(idle.rssHalfMiB)} (half open) → ${ms(idle.rssAfterMiB)} MiB: ${idle.kibPerSubscription.toFixed(1)} KiB per idle subscription overall, ${idle.marginalKibPerSubscription.toFixed(1)} KiB for each of the second half (target ≤ 16)`,
     `    gauges while open: ${idle.whileActive.active} active, ${idle.whileActive.upstream} upstream; after closing all (${idle.closeSec.toFixed(1)} s): ${idle.afterClose.active} active, ${idle.afterClose.upstream} upstream`,
     `  fan-out: ${fanout.subscribers} subscribers (${fanout.connections} connections × ${fanout.perConnection}) to one reviewAdded (${fanout.gauges.upstream} upstream), ${fanout.events} createReview mutations ${fanout.intervalMs} ms apart`,
     `    ${fanout.deliveries} deliveries, every client got every event exactly once`,

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { HeaderMap } from '@apollo/server';
 import type { WebSocket } from 'ws';
-import type { Logger } from '../observability';
+import { newId, type Logger } from '../observability';
 import type { OperationStream } from '../pipeline';
 
 /**
@@ -69,7 +68,7 @@ export function closeReason(code: string, message: string): string {
  * closes 1001 once every operation has delivered its last message.
  */
 export class WebSocketConnection {
-  readonly id = randomUUID();
+  readonly id = newId();
   /** The upgrade request's headers with the connection_init credentials: every OperationRequest's headers. */
   headers: HeaderMap | undefined;
   /** Operation id → its stream once the pipeline answered one (undefined while running, or for a single result). */

@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { GraphQLSchema, parse, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { makeServer, type ServerOptions, type SubscribeMessage } from 'graphql-ws';
 import { beginOperation, tracer, type Logger, type Metrics } from '../observability';
-import type { createPipeline, OperationRequest, PipelineAnswer, RequestContext } from '../pipeline';
+import type { createPipeline, OperationRequest, OperationStream, PipelineAnswer, RequestContext } from '../pipeline';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import { CLOSE, closeReason, type WebSocketConnection } from './websocketConnection';
 import { Delivery } from './websocketDelivery';
@@ -99,11 +99,9 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
         return coded('INTERNAL_SERVER_ERROR', 'cancelled');
       }
       if (answer.stream) {
-        const stream = answer.stream;
-        connection.active.set(id, stream);
+        connection.active.set(id, answer.stream);
         // A subscription's access-log line is the gateway's, written when it ends (gateway/subscriptions).
-        const write = (frame: string): void => void connection.send(frame);
-        return deliveryArgs(new Delivery(stream, () => stream.close(), () => connection.operationEnded(id), { id, write }));
+        return deliveryArgs(streamDelivery(connection, id, answer.stream));
       }
       const single = singleResult(answer.response);
       // Errors before execution (parse, validation, a subscription the engine refused) are graphql-ws `error`s.
@@ -116,6 +114,15 @@ export function webSocketOperations(options: WebSocketOperationsOptions): Return
     subscribe: (args) => args.contextValue as Delivery,
   };
   return makeServer(serverOptions);
+}
+
+/**
+ * A subscription's delivery, made outside onSubscribe on purpose: closures share their function's context, so
+ * ones made there would keep the whole request (its log record, the pipeline's answer) alive for as long as the
+ * subscription lasts — memory per idle subscriber.
+ */
+function streamDelivery(connection: WebSocketConnection, id: string, stream: OperationStream): Delivery {
+  return new Delivery(stream, () => stream.close(), () => connection.operationEnded(id), { id, write: (frame) => void connection.send(frame) });
 }
 
 /** The placeholder execution arguments carrying the delivery to `subscribe`. */
