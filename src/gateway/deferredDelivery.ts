@@ -47,10 +47,24 @@ export function deliverDeferred(delivery: DeferredDelivery): OperationStream {
       const incremental: IncrementalPart[] = [];
       let pending = [...deniedIn(node.label), ...errors];
       if (part) {
-        for (const [path, object] of instancesAt(delivery.schema, root, node.queryPath)) {
+        const instances = instancesAt(delivery.schema, root, node.queryPath);
+        for (const [path, object] of instances) {
+          // An error goes to the place of the response it is about (a path inside this instance).
+          const own = pending.filter((e) => startsWith(e.path, path));
+          pending = pending.filter((e) => !own.includes(e));
           const shaped = part.shape(object, variables, path);
-          incremental.push({ data: shaped.data, path, ...(part.clientLabel !== undefined ? { label: part.clientLabel } : {}), ...format([...pending, ...shaped.errors]) });
+          incremental.push({ data: shaped.data, path, ...(part.clientLabel !== undefined ? { label: part.clientLabel } : {}), errors: [...own, ...shaped.errors] } as IncrementalPart & { errors: GraphQLError[] });
+        }
+        // Errors about no single instance (an authorization error has no list indices): with the first.
+        const first = incremental[0] as (IncrementalPart & { errors: GraphQLError[] }) | undefined;
+        if (first && pending.length > 0) {
+          first.errors.unshift(...pending);
           pending = [];
+        }
+        for (const entry of incremental as Array<IncrementalPart & { errors?: GraphQLError[] | readonly GraphQLFormattedError[] }>) {
+          const raw = entry.errors as GraphQLError[];
+          if (raw.length > 0) entry.errors = delivery.formatErrors(raw);
+          else delete entry.errors;
         }
       }
       // Errors of a part with no place to land (its parent was null): reported at the fragment's path.
@@ -71,6 +85,10 @@ export function deliverDeferred(delivery: DeferredDelivery): OperationStream {
     (err: unknown) => stream.end('error', delivery.formatErrors([err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err), { originalError: err instanceof Error ? err : undefined })])[0]),
   );
   return stream;
+}
+
+function startsWith(path: readonly (string | number)[] | undefined, prefix: readonly (string | number)[]): boolean {
+  return !!path && path.length >= prefix.length && prefix.every((p, i) => path[i] === p);
 }
 
 /** Every object at a deferred fragment's query path (lists expanded), with its response path. */
