@@ -10,7 +10,9 @@ import { endSlowConsumer, openStreamResponse, overBuffered, SLOW_CONSUMER_ERROR,
  * the JSON of each part. The mechanism (slot, flushing, client leaving, slow consumer) is one, below.
  */
 export interface MultipartFraming {
+  /** The response content type; its `boundary` parameter is `boundary`. */
   contentType: string;
+  boundary: string;
   /** An empty `{}` part every multipartHeartbeatMs, so proxies and clients see a long-lived connection alive. */
   heartbeat: boolean;
   result(result: StreamResult): unknown;
@@ -27,6 +29,7 @@ export interface MultipartFraming {
 export const MULTIPART_SUBSCRIPTION_TYPE = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"';
 export const SUBSCRIPTION_FRAMING: MultipartFraming = {
   contentType: MULTIPART_SUBSCRIPTION_TYPE,
+  boundary: 'graphql',
   heartbeat: true,
   result: (result) => ({ payload: result }),
   terminal: (error) => ({ payload: null, errors: [error] }),
@@ -43,6 +46,7 @@ export const SUBSCRIPTION_FRAMING: MultipartFraming = {
 export const MULTIPART_DEFER_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824';
 export const DEFER_FRAMING: MultipartFraming = {
   contentType: MULTIPART_DEFER_TYPE,
+  boundary: 'graphql',
   heartbeat: false,
   result: (result) => result,
   terminal: (error) => ({ hasNext: false, errors: [error] }),
@@ -51,11 +55,8 @@ export const DEFER_FRAMING: MultipartFraming = {
 
 // Each part is written together with the delimiter that ends it, so a reader can hand the part over at once
 // instead of waiting for the next one to learn that the part is complete (Router does the same).
-const DELIMITER = '\r\n--graphql';
 const PART_HEADERS = '\r\ncontent-type: application/json\r\n\r\n';
 const CLOSE = '--\r\n';
-
-const part = (body: unknown): string => `${PART_HEADERS}${JSON.stringify(body)}${DELIMITER}`;
 
 export interface MultipartOptions {
   connections: StreamConnections;
@@ -78,6 +79,8 @@ export async function serveMultipart(res: ServerResponse, stream: OperationStrea
   if ('refused' in opened) return options.refuse(opened.refused);
   const { settings, facts } = options;
   const framing = options.framing ?? SUBSCRIPTION_FRAMING;
+  const delimiter = `\r\n--${framing.boundary}`;
+  const part = (body: unknown): string => `${PART_HEADERS}${JSON.stringify(body)}${delimiter}`;
   let finished = false;
   const leave = (reason?: 'slow_consumer'): void => {
     finished = true;
@@ -100,7 +103,7 @@ export async function serveMultipart(res: ServerResponse, stream: OperationStrea
   res.setHeader('content-type', framing.contentType);
   res.setHeader('cache-control', 'no-cache');
   res.removeHeader('content-length');
-  res.write(DELIMITER);
+  res.write(delimiter);
   const heartbeat = framing.heartbeat ? setInterval(() => write({}, true), settings.multipartHeartbeatMs) : undefined;
   res.once('close', () => {
     clearInterval(heartbeat);
