@@ -43,10 +43,11 @@ export const SUBSCRIPTION_FRAMING: MultipartFraming = {
  * `{"hasNext": false, "errors": [...]}`; a stream that stopped before saying `hasNext: false` gets it said, so a
  * client never waits for a part that will not come.
  */
-export const MULTIPART_DEFER_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824';
+// The issue's (and Apollo Server's) wire format for @defer: boundary "-"; Apollo Client reads the boundary from here.
+export const MULTIPART_DEFER_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
 export const DEFER_FRAMING: MultipartFraming = {
   contentType: MULTIPART_DEFER_TYPE,
-  boundary: 'graphql',
+  boundary: '-',
   heartbeat: false,
   result: (result) => result,
   terminal: (error) => ({ hasNext: false, errors: [error] }),

@@ -4,7 +4,7 @@ import { meros } from 'meros/browser';
 export const DEFER_ACCEPT = 'multipart/mixed;deferSpec=20220824,application/json';
 
 /** The content type Router answers a deferred operation with. */
-export const MULTIPART_DEFER_TYPE = 'multipart/mixed;boundary="graphql";deferSpec=20220824';
+export const MULTIPART_DEFER_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
 
 /** Reads a multipart response's JSON parts in the background (meros, as Apollo Client reads them), for waitFor. */
 export async function readParts(res: Response): Promise<{ parts: unknown[]; finished: Promise<void> }> {

@@ -96,9 +96,9 @@ describe('@defer over multipart HTTP (deferSpec=20220824), the route and writer 
     stream.push({ incremental: [{ data: { b: 2 }, path: [] }], hasNext: false });
     stream.finish();
     expect(await text).toBe(
-      '\r\n--graphql' +
-        '\r\ncontent-type: application/json\r\n\r\n{"data":{"a":1},"hasNext":true}\r\n--graphql' +
-        '\r\ncontent-type: application/json\r\n\r\n{"incremental":[{"data":{"b":2},"path":[]}],"hasNext":false}\r\n--graphql' +
+      '\r\n---' +
+        '\r\ncontent-type: application/json\r\n\r\n{"data":{"a":1},"hasNext":true}\r\n---' +
+        '\r\ncontent-type: application/json\r\n\r\n{"incremental":[{"data":{"b":2},"path":[]}],"hasNext":false}\r\n---' +
         '--\r\n',
     );
   });
@@ -174,6 +174,6 @@ describe('@defer over multipart HTTP (deferSpec=20220824), the route and writer 
     const stream = await route.nth(0);
     stream.push({ data: { a: 1 }, hasNext: false });
     stream.finish();
-    expect(await done).toContain('{"data":{"a":1},"hasNext":false}\r\n--graphql--\r\n');
+    expect(await done).toContain('{"data":{"a":1},"hasNext":false}\r\n-----\r\n');
   });
 });
