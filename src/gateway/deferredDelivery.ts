@@ -18,6 +18,8 @@ export interface DeferredDelivery {
   formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
   /** Runs the plan with the sink (executePlan with `defer`); its result is the whole data when no Defer ran. */
   run: (sink: DeferSink) => Promise<{ data: Data; errors: GraphQLError[] }>;
+  /** The query plan a client asked to see (plan inspection headers): in the first part, as Router puts it. */
+  extensions?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -30,12 +32,13 @@ export function deliverDeferred(delivery: DeferredDelivery): OperationStream {
   const { shapers, variables } = delivery;
   let remaining = -1;
   const format = (errors: readonly GraphQLError[]) => (errors.length > 0 ? { errors: delivery.formatErrors(errors) } : {});
+  const extensions = delivery.extensions ? { extensions: delivery.extensions } : {};
   const deniedIn = (label: string | undefined) => delivery.denied.filter((e) => shapers.labelAt(e.path ?? []) === label);
   const sink: DeferSink = {
     primary(node: DeferNode, root: Data, errors: readonly GraphQLError[]) {
       remaining = node.deferred.length;
       const shaped = shapers.primary(root, variables);
-      stream.push({ data: shaped.data, ...format([...deniedIn(undefined), ...errors, ...shaped.errors]), hasNext: remaining > 0 });
+      stream.push({ data: shaped.data, ...format([...deniedIn(undefined), ...errors, ...shaped.errors]), ...extensions, hasNext: remaining > 0 });
       if (remaining === 0) stream.end('complete');
     },
     more(count: number) {
@@ -78,7 +81,7 @@ export function deliverDeferred(delivery: DeferredDelivery): OperationStream {
       if (remaining !== -1) return;
       // No Defer node ran (its Condition chose the branch without it): the whole answer is the one part.
       const shaped = delivery.whole(data, variables);
-      stream.push({ data: shaped.data, ...format([...delivery.denied, ...errors, ...shaped.errors]), hasNext: false });
+      stream.push({ data: shaped.data, ...format([...delivery.denied, ...errors, ...shaped.errors]), ...extensions, hasNext: false });
       stream.end('complete');
     },
     // A failure of Junction's own: formatted (masked, logged) like any internal error, and the stream ends.

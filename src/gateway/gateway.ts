@@ -226,7 +226,8 @@ export class JunctionGateway {
     context.plannedSubgraphs = subgraphsOfPlan(plan);
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan);
+    const planShown = planRequest ? planExtensions(plan, planRequest) : undefined;
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan, planShown) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan);
     if (executeSpan) {
       executeSpan.setAttribute('graphql.errors', result.errors?.length ?? 0);
       executeSpan.end();
@@ -234,12 +235,19 @@ export class JunctionGateway {
     if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
     const caching = this.options.caching;
     if (rc.operation.operation === 'mutation' && caching?.invalidateOnMutation) await invalidateMutated(caching.invalidations, state, rc, result.data);
-    if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
+    if (planShown) result.extensions = { ...result.extensions, ...planShown };
     return result;
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.
-  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[], trace?: TraceSpan): Promise<ExecutionResult> {
+  private async executeFast(
+    state: SupergraphState,
+    rc: ExecutorContext,
+    prepared: PreparedOperation,
+    denied: readonly GraphQLError[],
+    trace?: TraceSpan,
+    planShown?: Record<string, unknown>,
+  ): Promise<ExecutionResult> {
     const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
     const context = contextOf(rc);
     const variables = rc.request.variables ?? {};
@@ -272,6 +280,8 @@ export class JunctionGateway {
         denied,
         formatErrors: this.options.formatErrors ?? ((errors) => errors.map((e) => e.toJSON())),
         run: (sink: DeferSink) => executePlan({ ...input, defer: sink }),
+        // The answer returned below is discarded for the stream: the plan a client asked for rides in its first part.
+        extensions: planShown,
       });
       return {};
     }
