@@ -1,3 +1,4 @@
+import type { DeferResult } from './defer';
 import type { DistinctResult } from './distinct';
 import type { SubgraphTraffic, TrafficCounts } from './subgraphTraffic';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -62,6 +63,8 @@ export interface BenchReport {
   readonly generatedAt: string;
   /** Resident memory while 10,000 distinct operations stream through each gateway. */
   readonly distinct?: ReadonlyArray<{ readonly gateway: string; readonly result: DistinctResult }>;
+  /** Junction only (stock has no @defer): time to the first part and to the whole answer, with and without @defer. */
+  readonly defer?: DeferResult;
   readonly environment: {
     readonly node: string;
     readonly platform: string;

@@ -19,6 +19,7 @@ import {
   type ManagedChild,
 } from './processes';
 import { WORKLOADS, registrationBody, requestBodies, type JunctionRun, type Workload } from './queries';
+import { formatDefer, runDefer, type DeferResult } from './defer';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
 import { prepareBenchAuth } from './benchAuth';
 import { readTraffic, trafficBetween, type TrafficSnapshot } from './subgraphTraffic';
@@ -52,7 +53,7 @@ Options:
   --real-subgraphs      every subgraph request reaches the Node subgraphs (default: repeated identical
                         requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
   --only <names>        comma-separated workloads to run (default all):
-                        ${[...WORKLOADS.map((w) => w.name), 'distinct'].join(', ')}
+                        ${[...WORKLOADS.map((w) => w.name), 'distinct', 'defer'].join(', ')}
   --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
                         bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
@@ -67,7 +68,7 @@ interface Settings {
   readonly realSubgraphs: boolean;
   readonly junctionCli: string;
   readonly output: string;
-  /** Workload names to run ('distinct' for the memory run); undefined: all. */
+  /** Workload names to run ('distinct' for the memory run, 'defer' for @defer); undefined: all. */
   readonly only: ReadonlySet<string> | undefined;
   /** Where Junction's CPU profiles go; undefined: not profiled. */
   readonly cpuProfDir: string | undefined;
@@ -107,7 +108,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
   if (warmupSec === undefined || !Number.isInteger(warmupSec)) return { kind: 'error', message: '--warmup must be a whole number of seconds (0 allowed)' };
   if (connections === undefined || !Number.isInteger(connections)) return { kind: 'error', message: '--connections must be a positive integer' };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((n) => n.trim()).filter((n) => n !== ''));
-  const known = new Set([...WORKLOADS.map((w) => w.name), 'distinct']);
+  const known = new Set([...WORKLOADS.map((w) => w.name), 'distinct', 'defer']);
   const unknown = [...(only ?? [])].filter((n) => !known.has(n));
   if (only !== undefined && (only.size === 0 || unknown.length > 0)) return { kind: 'error', message: `--only: unknown workload ${unknown.join(', ') || '(none given)'}` };
   return {
@@ -448,9 +449,51 @@ async function run(settings: Settings): Promise<void> {
     console.log('');
   }
 
-  const report: BenchReport = { generatedAt: new Date().toISOString(), environment, settings: reportSettings, workloads: results, distinct: distinctRows };
+  const defer = settings.only && !settings.only.has('defer') ? undefined : await measureDefer(settings);
+  if (defer) {
+    console.log(formatDefer(defer));
+    console.log('');
+  }
+
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    environment,
+    settings: reportSettings,
+    workloads: results,
+    distinct: distinctRows,
+    ...(defer ? { defer } : {}),
+  };
   writeJsonReport(settings.output, report);
   console.log(`JSON results: ${relative(process.cwd(), settings.output) || settings.output}`);
+}
+
+/** Inventory's shippingEstimate delay in the @defer run: the slow field a frontend would defer. */
+const DEFER_SHIPPING_DELAY_MS = 200;
+
+/**
+ * @defer, Junction only (stock @apollo/gateway has no Defer support): its own subgraphs process with the slow
+ * field and no memo (a memo would answer without the delay), and one Junction over them.
+ */
+async function measureDefer(settings: Settings): Promise<DeferResult> {
+  progress(`@defer: subgraphs with shippingEstimate delayed ${DEFER_SHIPPING_DELAY_MS} ms`);
+  const { child: slowSubgraphs, subgraphs } = await startSubgraphsProcess(
+    join(DIST_BENCH, 'subgraphsProcess.js'),
+    childEnv({ NODE_ENV: 'production', BENCH_SUBGRAPH_MEMO: '0', INVENTORY_SHIPPING_DELAY_MS: String(DEFER_SHIPPING_DELAY_MS) }),
+  );
+  const spec = junctionSpec(settings, { label: 'junction' }, 'defer.junction');
+  let gateway: ManagedChild | undefined;
+  try {
+    const supergraphFile = join(tempDir as string, 'supergraph.defer.graphql');
+    writeFileSync(supergraphFile, await composeSupergraph(subgraphs));
+    const port = await freePort(HOST);
+    gateway = spec.start(port, supergraphFile);
+    const started = gateway;
+    await waitUntilReady(started, () => spec.isReady(port));
+    return await runDefer(spec.graphqlUrl(port), settings.quick ? 20 : 50, DEFER_SHIPPING_DELAY_MS);
+  } finally {
+    await gateway?.stop();
+    await slowSubgraphs.stop();
+  }
 }
 
 async function main(): Promise<void> {
