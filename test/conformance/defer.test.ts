@@ -1,4 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { DEFER_ACCEPT, MULTIPART_DEFER_TYPE, readParts } from '../integration/defer/deferFixture';
 import { AUTH_YAML, clientToken } from '../integration/subscriptions/fixture';
 import { link, startFederation, type Federation } from './federation';
@@ -215,5 +218,28 @@ describe('@defer over multipart HTTP', () => {
     expect(whole.data).toEqual(fromParts.data);
     expect(whole.errors).toEqual(fromParts.errors);
     expect(whole.errors).toEqual([expect.objectContaining({ path: ['products', 1, 'broken'] })]);
+  });
+
+  it('answers WebSocket and SSE clients whole, one result equal to the JSON answer', async () => {
+    const query = '{ product(id: "p2") { name ... @defer(label: "s") { stock broken } } }';
+    const json = (await (await post(query, undefined, { accept: 'application/json' })).json()) as Json;
+    expect(json).toEqual({
+      data: { product: { name: 'Gadget', stock: 20, broken: null } },
+      errors: [expect.objectContaining({ path: ['product', 'broken'], extensions: expect.objectContaining({ code: 'STOCK_BROKEN' }) })],
+    });
+    const collect = (subscribe: (sink: { next: (r: unknown) => void; error: (e: unknown) => void; complete: () => void }) => () => void) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const results: unknown[] = [];
+        subscribe({ next: (r) => results.push(r), error: reject, complete: () => resolve(results) });
+      });
+    const ws = createWsClient({ url: fed.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const sse = createSseClient({ url: fed.gateway.url, retryAttempts: 0, singleConnection: false });
+    try {
+      expect(await collect((sink) => ws.subscribe({ query }, sink))).toEqual([json]);
+      expect(await collect((sink) => sse.subscribe({ query }, sink))).toEqual([json]);
+    } finally {
+      await ws.dispose();
+      sse.dispose();
+    }
   });
 });
