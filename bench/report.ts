@@ -1,3 +1,4 @@
+import type { DeferResult } from './defer';
 import type { DistinctResult } from './distinct';
 import type { SubscriptionsResult } from './subscriptions';
 import type { SubgraphTraffic, TrafficCounts } from './subgraphTraffic';
@@ -65,6 +66,8 @@ export interface BenchReport {
   readonly distinct?: ReadonlyArray<{ readonly gateway: string; readonly result: DistinctResult }>;
   /** Junction over WebSocket: idle memory per subscription and fan-out latency (stock has no subscriptions). */
   readonly subscriptions?: SubscriptionsResult;
+  /** Junction only (stock has no @defer): time to the first part and to the whole answer, with and without @defer. */
+  readonly defer?: DeferResult;
   readonly environment: {
     readonly node: string;
     readonly platform: string;

@@ -19,6 +19,7 @@ import {
   type ManagedChild,
 } from './processes';
 import { WORKLOADS, registrationBody, requestBodies, type JunctionRun, type Workload } from './queries';
+import { formatDefer, runDefer, type DeferResult } from './defer';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
 import { formatSubscriptions, runSubscriptionsBench, type SubscriptionsResult } from './subscriptions';
 import { prepareBenchAuth, requestHeaders } from './benchAuth';
@@ -42,7 +43,7 @@ const ROOT = resolve(DIST_BENCH, '..', '..');
 const HOST = '127.0.0.1';
 
 /** Runs beside the workloads, each with its own module and output: memory under distinct operations, subscriptions. */
-const SPECIAL_RUNS = ['distinct', 'subscriptions'] as const;
+const SPECIAL_RUNS = ['distinct', 'subscriptions', 'defer'] as const;
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
@@ -57,7 +58,7 @@ Options:
                         requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
   --only <names>        comma-separated workloads to run (default all):
                         ${[...WORKLOADS.map((w) => w.name), ...SPECIAL_RUNS].join(', ')}
-                        (subscriptions: Junction only, over WebSocket; stock has no subscriptions)
+                        (subscriptions, defer: Junction only; stock has neither)
   --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
                         bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
@@ -72,7 +73,7 @@ interface Settings {
   readonly realSubgraphs: boolean;
   readonly junctionCli: string;
   readonly output: string;
-  /** Workload names to run ('distinct' for the memory run, 'subscriptions'); undefined: all. */
+  /** Workload names to run ('distinct' for the memory run, 'subscriptions', 'defer'); undefined: all. */
   readonly only: ReadonlySet<string> | undefined;
   /** Where Junction's CPU profiles go; undefined: not profiled. */
   readonly cpuProfDir: string | undefined;
@@ -472,6 +473,12 @@ async function run(settings: Settings): Promise<void> {
     console.log('');
   }
 
+  const defer = settings.only && !settings.only.has('defer') ? undefined : await measureDefer(settings);
+  if (defer) {
+    console.log(formatDefer(defer));
+    console.log('');
+  }
+
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     environment,
@@ -479,9 +486,39 @@ async function run(settings: Settings): Promise<void> {
     workloads: results,
     distinct: distinctRows,
     ...(subscriptions ? { subscriptions } : {}),
+    ...(defer ? { defer } : {}),
   };
   writeJsonReport(settings.output, report);
   console.log(`JSON results: ${relative(process.cwd(), settings.output) || settings.output}`);
+}
+
+/** Inventory's shippingEstimate delay in the @defer run: the slow field a frontend would defer. */
+const DEFER_SHIPPING_DELAY_MS = 200;
+
+/**
+ * @defer, Junction only (stock @apollo/gateway has no Defer support): its own subgraphs process with the slow
+ * field and no memo (a memo would answer without the delay), and one Junction over them.
+ */
+async function measureDefer(settings: Settings): Promise<DeferResult> {
+  progress(`@defer: subgraphs with shippingEstimate delayed ${DEFER_SHIPPING_DELAY_MS} ms`);
+  const { child: slowSubgraphs, subgraphs } = await startSubgraphsProcess(
+    join(DIST_BENCH, 'subgraphsProcess.js'),
+    childEnv({ NODE_ENV: 'production', BENCH_SUBGRAPH_MEMO: '0', INVENTORY_SHIPPING_DELAY_MS: String(DEFER_SHIPPING_DELAY_MS) }),
+  );
+  const spec = junctionSpec(settings, { label: 'junction' }, 'defer.junction');
+  let gateway: ManagedChild | undefined;
+  try {
+    const supergraphFile = join(tempDir as string, 'supergraph.defer.graphql');
+    writeFileSync(supergraphFile, await composeSupergraph(subgraphs));
+    const port = await freePort(HOST);
+    gateway = spec.start(port, supergraphFile);
+    const started = gateway;
+    await waitUntilReady(started, () => spec.isReady(port));
+    return await runDefer(spec.graphqlUrl(port), settings.quick ? 20 : 50, DEFER_SHIPPING_DELAY_MS);
+  } finally {
+    await gateway?.stop();
+    await slowSubgraphs.stop();
+  }
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 // and reports their URLs to the parent over IPC. The subgraphs module turns Apollo telemetry off
 // before @apollo/server loads (and the parent sets APOLLO_TELEMETRY_DISABLED too).
 import { startSubgraph, SUBGRAPH_NAMES, type RunningSubgraph } from '../subgraphs';
+import { parseSubgraphArgs } from '../subgraphs/args';
 import { startMemoProxy } from './memoProxy';
 import type { SubgraphsMessage } from './processes';
 import { countFrontDoorTraffic, type TrafficReply, type TrafficRequest } from './subgraphTraffic';
@@ -18,6 +19,12 @@ async function main(): Promise<void> {
     await Promise.allSettled(started.map((s) => s.stop()));
   };
   const memo = process.env.BENCH_SUBGRAPH_MEMO === '1';
+  // The subgraphs' own settings (INVENTORY_SHIPPING_DELAY_MS: the @defer run's slow field), read as they read them.
+  const options = parseSubgraphArgs([], { INVENTORY_SHIPPING_DELAY_MS: process.env.INVENTORY_SHIPPING_DELAY_MS });
+  if (options.kind !== 'start') {
+    send({ type: 'error', message: options.kind === 'error' ? options.message : 'unexpected --help' } satisfies SubgraphsMessage);
+    process.exit(1);
+  }
   // Exit when the parent says so (SIGTERM) or disappears (IPC closes), so a crashed or
   // Ctrl-C'd harness never leaves subgraphs holding ports.
   const exit = (code: number) => () => void stopAll().finally(() => process.exit(code));
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
 
   try {
     for (const name of SUBGRAPH_NAMES) {
-      const subgraph = await startSubgraph(name, { port: 0, host: '127.0.0.1' });
+      const subgraph = await startSubgraph(name, { port: 0, host: '127.0.0.1', shippingDelayMs: options.shippingDelayMs });
       started.push(subgraph);
       if (!memo) {
         endpoints.push({ name, url: subgraph.url });

@@ -1,5 +1,8 @@
 import { DEFAULT_PORTS, SUBGRAPH_NAMES, isSubgraphName, type SubgraphName } from './common/names';
 
+/** Ten seconds: slow enough for any demo, short of a gateway's subgraph timeout being the only way out. */
+const MAX_SHIPPING_DELAY_MS = 10_000;
+
 export const USAGE = [
   'Usage: node dist/subgraphs/main.js [name ...]',
   '',
@@ -7,6 +10,7 @@ export const USAGE = [
   `Default ports: ${SUBGRAPH_NAMES.map((n) => `${n} ${DEFAULT_PORTS[n]}`).join(', ')}.`,
   'PORT overrides the port when exactly one subgraph is named.',
   'REDIS_URL (redis:// or rediss://) shares reviewAdded subscription events between replicas through Redis pub/sub.',
+  'INVENTORY_SHIPPING_DELAY_MS makes inventory wait that long before each shippingEstimate (a slow field for the @defer demo; default 0).',
 ].join('\n');
 
 export type ParsedArgs =
@@ -16,6 +20,8 @@ export type ParsedArgs =
       readonly ports: Readonly<Record<SubgraphName, number>>;
       /** REDIS_URL: subscription events go through Redis pub/sub (in-process when unset). */
       readonly redisUrl?: string;
+      /** INVENTORY_SHIPPING_DELAY_MS: a deliberately slow shippingEstimate, for demonstrating @defer (0 when unset). */
+      readonly shippingDelayMs: number;
       /** Things worth telling the user that do not stop the start. */
       readonly warnings: readonly string[];
     }
@@ -56,5 +62,11 @@ export function parseSubgraphArgs(argv: readonly string[], env: Readonly<Record<
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     return { kind: 'error', message: `REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"` };
   }
-  return { kind: 'start', names: selected, ports, warnings, ...(redisUrl ? { redisUrl } : {}) };
+  const delayEnv = env['INVENTORY_SHIPPING_DELAY_MS']?.trim() || '0';
+  const shippingDelayMs = Number(delayEnv);
+  // Bounded so a typo (an extra zero or three) cannot make every request hang for minutes.
+  if (!/^[0-9]+$/.test(delayEnv) || shippingDelayMs > MAX_SHIPPING_DELAY_MS) {
+    return { kind: 'error', message: `INVENTORY_SHIPPING_DELAY_MS must be an integer from 0 to ${MAX_SHIPPING_DELAY_MS}, got "${delayEnv}"` };
+  }
+  return { kind: 'start', names: selected, ports, shippingDelayMs, warnings, ...(redisUrl ? { redisUrl } : {}) };
 }

@@ -36,6 +36,8 @@ export interface StartManyOptions {
   readonly host?: string;
   /** Where subscription events are shared; in-process unless a Redis URL is given. */
   readonly pubSub?: PubSubOptions;
+  /** Inventory's deliberate `shippingEstimate` delay, for the @defer demo (0 when unset). */
+  readonly shippingDelayMs?: number;
 }
 
 export interface RunningSubgraphGroup {
@@ -66,7 +68,7 @@ export async function startSubgraphs(
   opts: StartManyOptions = {},
 ): Promise<RunningSubgraphGroup> {
   const results = await Promise.allSettled(
-    names.map((name) => startSubgraph(name, { port: opts.ports?.[name] ?? 0, host: opts.host, pubSub: opts.pubSub })),
+    names.map((name) => startSubgraph(name, { port: opts.ports?.[name] ?? 0, host: opts.host, pubSub: opts.pubSub, shippingDelayMs: opts.shippingDelayMs })),
   );
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -23,7 +23,11 @@ export async function runSubgraphsCli(argv: readonly string[], env: NodeJS.Proce
 
   let group: RunningSubgraphGroup;
   try {
-    group = await startSubgraphs(parsed.names, { ports: parsed.ports, pubSub: { redisUrl: parsed.redisUrl } });
+    group = await startSubgraphs(parsed.names, {
+      ports: parsed.ports,
+      pubSub: { redisUrl: parsed.redisUrl },
+      shippingDelayMs: parsed.shippingDelayMs,
+    });
   } catch (error) {
     console.error(`Failed to start: ${messageOf(error)}`);
     return 1;

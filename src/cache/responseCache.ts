@@ -24,6 +24,8 @@ export interface CacheContext {
   responseTags?: Set<string> | undefined;
   /** A lookup that missed: where and how the response is to be stored once answered. */
   responseCacheMiss?: ResponseCacheMiss | undefined;
+  /** The stream holder (pipeline): with a stream set, the answer goes out in parts and the engine's is a placeholder. */
+  streamed?: { readonly stream: unknown } | undefined;
 }
 
 export interface ResponseCacheOptions {
@@ -166,6 +168,10 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
 
   // The entry a response makes, or undefined when it must not be kept (see the rules above).
   function storable(rc: GraphQLRequestContextWillSendResponse<CacheContext>, miss: ResponseCacheMiss): Stored | undefined {
+    // A `@defer` answer sent in parts (multipart): the engine's response is only its placeholder, never stored.
+    // The other way round is fine: a whole answer stored for another client may serve a client taking parts
+    // (one result is a valid answer to a multipart deferSpec Accept, as Router answers it).
+    if (rc.contextValue.streamed?.stream) return undefined;
     const { body } = rc.response;
     if (body.kind !== 'single' || body.singleResult.errors || body.singleResult.data == null) return undefined;
     // Extensions carry per-request facts (value-completion errors among them): such answers are not shared.

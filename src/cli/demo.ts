@@ -6,6 +6,9 @@ import { startJunction } from '../server';
 import { parse } from './args';
 import { configOrExit, runUntilSignal } from './serve';
 
+/** Long enough to see the deferred part arrive after the rest, short enough not to annoy. */
+const DEMO_SHIPPING_DELAY_MS = 300;
+
 // dist/src/cli → the package root, where supergraph.yaml and the optional gateway.yaml live.
 const ROOT = resolve(__dirname, '../../..');
 
@@ -21,7 +24,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
   const child = spawn(process.execPath, [join(ROOT, 'dist/subgraphs/main.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
+    // A slow shippingEstimate shows what @defer buys (the rest of the answer arrives first); the user's own
+    // INVENTORY_SHIPPING_DELAY_MS wins, so `INVENTORY_SHIPPING_DELAY_MS=0 npm start` turns it off.
+    env: { INVENTORY_SHIPPING_DELAY_MS: String(DEMO_SHIPPING_DELAY_MS), ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
   });
   let childExited = false;
   const exited = new Promise<number>((done) => child.once('exit', (code) => ((childExited = true), done(code ?? 0))));
@@ -54,6 +59,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   });
   await junction.ready;
   console.log('Try: curl -s localhost:4000/graphql -H "content-type: application/json" -d \'{"query":"{ topProducts { name price inStock reviews { body author { name } } } }"}\'');
+  console.log('@defer: curl -N localhost:4000/graphql -H "content-type: application/json" -H "accept: multipart/mixed;deferSpec=20220824, application/json" -d \'{"query":"{ topProducts { name ... @defer { shippingEstimate } } }"}\'');
   await runUntilSignal(junction, async () => {
     if (!childExited) child.kill('SIGTERM');
     await exited;

@@ -1,12 +1,13 @@
 // Over 300 lines: the gateway's lifecycle and its Apollo adapter; planning, authorization, stock execution,
 // subscriptions, subgraph requests and mutation invalidation live in files of their own beside it.
-import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { IdentitySigner, Principal } from '../auth';
 import { principalKey, type EntityCache, type Invalidations } from '../cache';
 import type { Store } from '../store';
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
-import { executePlan, type PreparedOperation } from './execution';
+import { executePlan, plannedDocument, type DeferSink, type ExecutionInput, type PreparedOperation } from './execution';
+import { deliverDeferred } from './deferredDelivery';
 import { invalidateMutated } from './mutationInvalidation';
 import type { GatewayContext } from './gatewayContext';
 import type { HeaderPlanner } from './headerRules';
@@ -58,6 +59,8 @@ export interface JunctionGatewayOptions {
   };
   /** Metrics: every subgraph fetch, and plan cache lookups (observability/metrics.ts). */
   metrics?: SubgraphObserver & { cacheRequest(cache: 'plan', result: 'hit' | 'miss'): void };
+  /** Formats the errors of results Junction streams itself (subscription events, @defer parts) as Apollo Server formats a response's. */
+  formatErrors?: ((errors: readonly GraphQLError[]) => GraphQLFormattedError[]) | undefined;
   /** Subscriptions (gateway/subscriptions): undefined when off (a subscription is then OPERATION_NOT_SUPPORTED). */
   subscriptions?: (Omit<SubscriptionHubOptions, 'upstreams'> & SubscriptionSettings) | undefined;
 }
@@ -209,7 +212,8 @@ export class JunctionGateway {
     if (authorized instanceof GraphQLError) return { errors: [authorized] };
     const planSpan = trace ? tracer.startSpan('graphql.plan', trace) : NOOP_SPAN;
     const plannedBefore = this.plans.stats.planned;
-    const pending = this.plans.prepare(state, rc.document, rc.queryHash, rc.operationName ?? undefined, authorized);
+    // With @defer, every defer labelled: each Defer node of the plan then names the fragment it delivers.
+    const pending = this.plans.prepare(state, plannedDocument(state.schema, rc.document, rc.source), rc.queryHash, rc.operationName ?? undefined, authorized);
     // A plan from this state's cache comes back synchronously without planning anything.
     planSpan.setAttribute('graphql.plan.cache_hit', !(pending instanceof Promise) && this.plans.stats.planned === plannedBefore);
     const prepared = pending instanceof Promise ? await pending : pending;
@@ -222,7 +226,8 @@ export class JunctionGateway {
     context.plannedSubgraphs = subgraphsOfPlan(plan);
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan);
+    const planShown = planRequest ? planExtensions(plan, planRequest) : undefined;
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan, planShown) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan);
     if (executeSpan) {
       executeSpan.setAttribute('graphql.errors', result.errors?.length ?? 0);
       executeSpan.end();
@@ -230,19 +235,26 @@ export class JunctionGateway {
     if (denied.length > 0 && !prepared.fast) result.errors = [...denied, ...(result.errors ?? [])];
     const caching = this.options.caching;
     if (rc.operation.operation === 'mutation' && caching?.invalidateOnMutation) await invalidateMutated(caching.invalidations, state, rc, result.data);
-    if (planRequest) result.extensions = { ...result.extensions, ...planExtensions(plan, planRequest) };
+    if (planShown) result.extensions = { ...result.extensions, ...planShown };
     return result;
   }
 
   // Junction's executor and compiled shaper (see execution/): the path nearly every operation takes.
-  private async executeFast(state: SupergraphState, rc: ExecutorContext, prepared: PreparedOperation, denied: readonly GraphQLError[], trace?: TraceSpan): Promise<ExecutionResult> {
+  private async executeFast(
+    state: SupergraphState,
+    rc: ExecutorContext,
+    prepared: PreparedOperation,
+    denied: readonly GraphQLError[],
+    trace?: TraceSpan,
+    planShown?: Record<string, unknown>,
+  ): Promise<ExecutionResult> {
     const fast = prepared.fast as NonNullable<PreparedOperation['fast']>;
     const context = contextOf(rc);
     const variables = rc.request.variables ?? {};
     const caching = this.options.caching;
     const responseTags = caching?.responses ? new Set<string>() : undefined;
     context.responseTags = responseTags;
-    const { data, errors } = await executePlan({
+    const input: ExecutionInput = {
       plan: prepared.plan,
       variables,
       variableDefaults: fast.variableDefaults,
@@ -256,7 +268,24 @@ export class JunctionGateway {
         responseTags,
         entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(context.principal) } : undefined,
       },
-    });
+    };
+    // @defer to a client that takes parts: the stream of parts is the answer (never cached: no response tags).
+    if (fast.defer && context.incremental && context.streamed) {
+      context.responseTags = undefined;
+      context.streamed.stream = deliverDeferred({
+        schema: state.schema,
+        shapers: fast.defer,
+        whole: fast.shaper,
+        variables,
+        denied,
+        formatErrors: this.options.formatErrors ?? ((errors) => errors.map((e) => e.toJSON())),
+        run: (sink: DeferSink) => executePlan({ ...input, defer: sink }),
+        // The answer returned below is discarded for the stream: the plan a client asked for rides in its first part.
+        extensions: planShown,
+      });
+      return {};
+    }
+    const { data, errors } = await executePlan(input);
     const shaped = fast.shaper(data, variables);
     if (denied.length > 0 || errors.length > 0) return { errors: [...denied, ...errors], data: shaped.data };
     // As @apollo/gateway does: completion problems are reported apart when nothing else failed.
@@ -267,14 +296,14 @@ export class JunctionGateway {
    * The authorization outcome of this request's operation, once per request: the response cache asks first
    * (its key), the executor reuses it (what gets planned and shaped).
    */
-  private authorizationFor(state: SupergraphState, rc: RequestOf & { document?: DocumentNode; operationName?: string | null }): Promise<AuthorizedOperation | GraphQLError | undefined> {
+  private authorizationFor(state: SupergraphState, rc: RequestOf & { document?: DocumentNode; operationName?: string | null; source?: string | undefined }): Promise<AuthorizedOperation | GraphQLError | undefined> {
     const authorization = this.authorization;
     if (!authorization || !state.authorization || !rc.document) return Promise.resolve(undefined);
     const context = contextOf(rc);
     const operationName = rc.operationName ?? undefined;
     const known = context.authorization;
     if (known && known.state === state && known.document === rc.document && known.operationName === operationName) return known.outcome;
-    const outcome = authorization.authorize(state, rc.document, operationName, context.principal);
+    const outcome = authorization.authorize(state, plannedDocument(state.schema, rc.document, rc.source), operationName, context.principal);
     context.authorization = { state, document: rc.document, operationName, outcome };
     return outcome;
   }

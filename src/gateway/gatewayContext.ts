@@ -29,6 +29,8 @@ export interface GatewayContext {
   clientKey?: string | undefined;
   /** The access-log record of the request. */
   requestFacts?: RequestFacts | undefined;
+  /** The client takes `@defer` parts as they come (multipart deferSpec=20220824); else it gets one whole answer. */
+  incremental?: boolean | undefined;
   /** How the operation arrived (set by the pipeline from the transport). */
   transport?: Transport | undefined;
   /**

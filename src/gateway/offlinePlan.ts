@@ -4,6 +4,7 @@ import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type
 import type { ErrorCode } from '../errors';
 import { overrideLabelsOf } from './progressiveOverride';
 import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
+import { clientSchemaOf, PLANNER_CONFIG } from './supergraphState';
 
 /**
  * A supergraph prepared once for checking operations offline (`junction plan`, `junction manifest check`):
@@ -31,9 +32,9 @@ export function offlineSupergraph(supergraphSdl: string, overrideLabels: Readonl
   return {
     supergraphSdl,
     apiSchema,
-    schema: apiSchema.toGraphQLJSSchema(),
+    schema: clientSchemaOf(apiSchema),
     supergraphSchema,
-    planner: new QueryPlanner(supergraph),
+    planner: new QueryPlanner(supergraph, PLANNER_CONFIG),
     overrideConditions: conditions,
     requiresConflicts: requiresConflictsOf(supergraphSchema),
   };

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, parse, validate, type DocumentNode } from 'graphql';
 import { LruMap, type Store } from '../store';
 import { junctionError } from '../errors';
-import { guardedShaper, prepareOperation, type PreparedOperation } from './execution';
+import { guardedShaper, onlyJunctionRuns, prepareOperation, type PreparedOperation } from './execution';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SupergraphState } from './supergraphState';
 
@@ -105,8 +105,8 @@ export class Plans {
   // The client's document is shaped, never the filtered one: with a guard, so what authorization removed is null.
   private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined, authorized: AuthorizedOperation | undefined): PreparedOperation {
     const guard = authorized?.allows;
-    // Subscriptions always run on Junction's executor: @apollo/gateway's cannot run them.
-    const prepared = this.options.fastExecutor || plan.node?.kind === 'Subscription'
+    // Subscriptions and @defer always run on Junction's executor: @apollo/gateway's cannot run them.
+    const prepared = this.options.fastExecutor || onlyJunctionRuns(plan)
       ? prepareOperation(plan, document, operationName, state.schema, guard)
       : guard
         ? { plan, guarded: guardedShaper(document, operationName, state.schema, guard) }

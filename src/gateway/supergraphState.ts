@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner } from '@apollo/query-planner';
+import { QueryPlanner, type QueryPlannerConfig } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import { authorizationIndexOf, type AuthorizationIndex } from '../authz';
 import type { PreparedOperation } from './execution';
@@ -35,6 +35,17 @@ export interface SupergraphState {
   readonly clients: ReadonlyMap<string, SubgraphClient>;
 }
 
+/**
+ * How every planner of Junction plans (the gateway's and the offline CLI's): with incremental delivery, so an
+ * operation's `@defer` fragments become Defer nodes (Junction's executor runs them; see execution/deferred.ts).
+ */
+export const PLANNER_CONFIG: QueryPlannerConfig = { incrementalDelivery: { enableDefer: true } };
+
+/** The client-facing graphql-js schema of an API schema: with the `@defer` directive clients may use. */
+export function clientSchemaOf(apiSchema: Schema): GraphQLSchema {
+  return apiSchema.toGraphQLJSSchema({ includeDefer: true });
+}
+
 export interface StateOptions {
   planCacheMaxEntries: number;
   overrideLabels: Readonly<Record<string, boolean>>;
@@ -59,10 +70,10 @@ export function buildSupergraphState(
   return {
     id: createHash('sha256').update(supergraphSdl).digest('hex'),
     supergraphSdl,
-    schema: apiSchema.toGraphQLJSSchema(),
+    schema: clientSchemaOf(apiSchema),
     apiSchema,
     supergraphSchema,
-    planner: new QueryPlanner(supergraph),
+    planner: new QueryPlanner(supergraph, PLANNER_CONFIG),
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     requiresConflicts: requiresConflictsOf(supergraphSchema),
@@ -80,5 +91,5 @@ function authorizationOf(supergraphSchema: GraphQLSchema): AuthorizationIndex | 
 
 /** The client-facing schema of a supergraph SDL (without building a whole state: no planner, no clients). */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES }).apiSchema().toGraphQLJSSchema();
+  return clientSchemaOf(Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES }).apiSchema());
 }

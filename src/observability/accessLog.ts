@@ -23,6 +23,8 @@ export interface RequestFacts {
   subgraphs?: readonly string[] | undefined;
   /** Error codes answered. */
   errors?: readonly string[] | undefined;
+  /** Parts written of a multipart answer (`@defer` parts, subscription events; heartbeats aside). */
+  parts?: number | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
           cache: record.cache,
           subgraphs: record.subgraphs,
           errors: record.errors,
+          parts: record.parts,
         },
         'request',
       );

@@ -11,6 +11,18 @@ export interface StreamResult {
   data?: Record<string, unknown> | null;
   errors?: readonly GraphQLFormattedError[];
   extensions?: Record<string, unknown>;
+  /** Incremental delivery (`@defer`, deferSpec=20220824): more parts follow. */
+  hasNext?: boolean;
+  /** Incremental delivery: the deferred parts this item delivers, each at its path. */
+  incremental?: ReadonlyArray<IncrementalPart>;
+}
+
+/** One deferred fragment's data at one place of the response (`@defer`). */
+export interface IncrementalPart {
+  data: Record<string, unknown> | null;
+  path: ReadonlyArray<string | number>;
+  label?: string;
+  errors?: readonly GraphQLFormattedError[];
 }
 
 const serialized = new WeakMap<StreamResult, string>();

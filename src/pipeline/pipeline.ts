@@ -43,6 +43,8 @@ export interface TransportFacts {
   span: TraceSpan | undefined;
   /** How the operation arrived; 'http' when absent. Only streaming transports may start a subscription. */
   transport?: Transport | undefined;
+  /** The client takes incremental delivery (multipart `deferSpec=20220824`): `@defer` parts come as a stream. */
+  incremental?: boolean | undefined;
 }
 
 /**
@@ -76,7 +78,7 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
   ];
 
   async function run(engine: ApolloServer<RequestContext>, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
-    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http', remoteAddress: request.remoteAddress };
+    const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http', incremental: transport.incremental, remoteAddress: request.remoteAddress };
     const headers: ResponseHeaders = [];
     for (const [, stage] of stages) {
       const pending = stage(request, context, headers);
@@ -92,7 +94,7 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
       });
     if (Array.isArray(request.body) && request.body.length > 0) return { refused: undefined, response: await runBatch(request.body, execute), headers };
     // A streaming transport's one operation may come back as a stream (a subscription the gateway accepted).
-    const streamed = STREAMING_TRANSPORTS.has(context.transport ?? 'http') ? (context.streamed = { stream: undefined }) : undefined;
+    const streamed = context.incremental || STREAMING_TRANSPORTS.has(context.transport ?? 'http') ? (context.streamed = { stream: undefined }) : undefined;
     const response = await execute(request.body);
     return { refused: undefined, response, headers, stream: streamed?.stream };
   }

@@ -14,4 +14,6 @@ import type { RateLimitContext } from '../traffic';
 export interface RequestContext extends GatewayContext, LimitsContext, CostContext, CacheContext, PersistedOperationsContext, RateLimitContext {
   /** The access-log record of the HTTP request (observability/accessLog.ts). */
   requestFacts?: RequestFacts | undefined;
+  /** The gateway's stream holder; the response cache only reads whether a stream was set. */
+  streamed?: GatewayContext['streamed'];
 }

@@ -5,10 +5,10 @@ import { tracer, type Metrics, type RequestFacts, type TraceSpan } from '../obse
 import type { createPipeline, OperationRequest, Refusal, RequestContext } from '../pipeline';
 import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
 import { jsonContentType, unsupportedCharset } from './requestChecks';
-import { serveMultipart } from './multipartTransport';
+import { DEFER_FRAMING, serveMultipart, SUBSCRIPTION_FRAMING } from './multipartTransport';
 import type { createSseTransport } from './sseTransport';
 import type { StreamConnections } from './streamConnections';
-import { streamingTransportOf, type StreamingSettings } from './streamingResponse';
+import { acceptsIncrementalDelivery, streamingTransportOf, type StreamingSettings } from './streamingResponse';
 
 type Pipeline = ReturnType<typeof createPipeline>;
 
@@ -100,10 +100,16 @@ async function serveGraphQL(
     const run = () => options.pipeline.run(apollo, { ...request, headers: engineHeaders }, { requestFacts: options.requestFacts, span, transport: 'sse' });
     return options.streaming.sse(req, res, { body, run, refuse });
   }
-  const answer = await options.pipeline.run(apollo, request, { requestFacts: options.requestFacts, span, transport: streaming });
+  // `@defer` parts as they come for a client that takes them (deferSpec=20220824); one whole answer otherwise. A
+  // request for multipart subscriptions gets @defer whole: one response cannot speak both framings.
+  const incremental = (method === 'GET' || method === 'POST') && streaming === undefined && acceptsIncrementalDelivery(headers.get('accept'));
+  const answer = await options.pipeline.run(apollo, request, { requestFacts: options.requestFacts, span, transport: streaming, incremental });
   for (const [name, value] of answer.headers) res.setHeader(name, value);
   if (answer.refused) return refuse(answer.refused);
-  if (answer.stream) return serveMultipart(res, answer.stream, { ...options.streaming, refuse });
+  if (answer.stream) {
+    const framing = streaming === 'multipart' ? SUBSCRIPTION_FRAMING : DEFER_FRAMING;
+    return serveMultipart(res, answer.stream, { ...options.streaming, refuse, framing, facts: options.requestFacts });
+  }
   // Not a stream (a query or mutation, or the errors refusing a subscription): one JSON answer, as Router does.
   const result = answer.response;
   for (const [name, value] of result.headers) res.setHeader(name, value);

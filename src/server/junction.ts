@@ -84,6 +84,9 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     : noMetrics;
   const observe = metrics.enabled ? metrics : undefined;
   const caches = createCaches(config, store, observe);
+  // Results Junction streams itself (subscription events, @defer parts) are formatted as Apollo Server formats a
+  // response: the one error formatter, then the subgraph error policy.
+  const resultErrorFormatter = createResultErrorFormatter({ suggestions: config.graphql.suggestions, logger, policy: compileSubgraphErrorPolicy(config.subgraphErrors) });
   const gateway = new JunctionGateway({
     subgraphs: config.subgraphs,
     planCacheMaxEntries: config.queryPlan.cacheMaxEntries,
@@ -103,7 +106,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       responses: config.cache.response.enabled,
       invalidateOnMutation: config.cache.invalidateOnMutation,
     },
-    subscriptions: subscriptionOptions(config, logger, metrics),
+    formatErrors: resultErrorFormatter,
+    subscriptions: subscriptionOptions(config, logger, metrics, resultErrorFormatter),
   });
   let apollo: ApolloServer<RequestContext> | undefined;
   let registry: Registry | undefined;
@@ -303,7 +307,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
 
 
 /** The gateway's subscription settings (gateway/subscriptions); undefined when `subscriptions.enabled` is false. */
-function subscriptionOptions(config: JunctionConfig, logger: Logger, metrics: Metrics): JunctionGatewayOptions['subscriptions'] {
+function subscriptionOptions(config: JunctionConfig, logger: Logger, metrics: Metrics, formatErrors: NonNullable<JunctionGatewayOptions['formatErrors']>): JunctionGatewayOptions['subscriptions'] {
   const settings = config.subscriptions;
   if (!settings.enabled) return undefined;
   const observe = metrics.enabled ? metrics.subscriptions : undefined;
@@ -312,8 +316,7 @@ function subscriptionOptions(config: JunctionConfig, logger: Logger, metrics: Me
     maxQueuedEvents: settings.maxQueuedEvents,
     maxPerClient: settings.maxPerClient,
     subscribeRatePerSec: settings.subscribeRatePerSec,
-    // Events are formatted as Apollo Server formats a response: the one error formatter, then the subgraph error policy.
-    formatErrors: createResultErrorFormatter({ suggestions: config.graphql.suggestions, logger, policy: compileSubgraphErrorPolicy(config.subgraphErrors) }),
+    formatErrors,
     observer: observe,
     logEnd: config.logging.accessLog ? (line) => logger.info(line, 'subscription') : undefined,
     urls: Object.fromEntries(Object.entries(subgraphs.byName).map(([name, s]) => [name, s.subscriptions.url])),

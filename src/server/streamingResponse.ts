@@ -21,6 +21,19 @@ export function streamingTransportOf(accept: string | undefined): 'sse' | 'multi
 }
 
 /**
+ * Whether a plain-HTTP request takes `@defer` parts as they come (Apollo Client and Router's incremental
+ * delivery: `multipart/mixed;deferSpec=20220824`, quoted or not, not refused with q=0). It stays the HTTP
+ * transport: a query answers a stream only when its plan defers something; otherwise one JSON answer.
+ */
+export function acceptsIncrementalDelivery(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept
+    .toLowerCase()
+    .split(',')
+    .some((range) => range.trim().startsWith('multipart/mixed') && /;\s*deferspec\s*=\s*"?20220824"?/.test(range) && !/;\s*q\s*=\s*0(\.0*)?\s*(;|$)/.test(range));
+}
+
+/**
  * Takes a slot for a streaming response among every long-lived connection (subscriptions.maxConnections) and
  * ties the stream to the response: when the response closes, however it closes, the slot is freed and the stream
  * closed (the client left: its upstream is freed). Refused (the stream closed at once) when the bound is

@@ -30,6 +30,8 @@ export interface PubSubOptions {
 
 export interface BuildOptions {
   readonly pubSub?: PubSubOptions;
+  /** Milliseconds inventory waits before resolving each `shippingEstimate` (the @defer demo's slow field; 0 = none). */
+  readonly shippingDelayMs?: number;
 }
 
 export interface SubgraphDefinition<TDataLayer = unknown, TContext extends SubgraphContext = SubgraphContext> {

@@ -27,6 +27,8 @@ export interface ServeOptions {
   readonly stopGracePeriodMs?: number;
   /** Where subscription events are shared (Redis or in-process); only reviews has subscriptions. */
   readonly pubSub?: PubSubOptions;
+  /** Inventory's deliberate `shippingEstimate` delay (see BuildOptions); other subgraphs ignore it. */
+  readonly shippingDelayMs?: number;
 }
 
 export interface RunningSubgraph<TDataLayer = unknown> {
@@ -44,7 +46,7 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
   options: ServeOptions = {},
 ): Promise<RunningSubgraph<TDataLayer>> {
   const host = options.host ?? DEFAULT_HOST;
-  const instance = definition.build({ pubSub: options.pubSub });
+  const instance = definition.build({ pubSub: options.pubSub, shippingDelayMs: options.shippingDelayMs });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const graceMs = options.stopGracePeriodMs ?? 5_000;
   const httpServer = createServer();

@@ -3,15 +3,16 @@ import type { SubgraphDefinition } from '../common/definition';
 import { loadTypeDefs } from '../common/schema';
 import { InventoryDataLayer } from './data';
 import { createLoaders, type InventoryContext } from './loaders';
-import { resolvers } from './resolvers';
+import { createResolvers } from './resolvers';
 
 const typeDefs = loadTypeDefs(__dirname);
 
 export const inventory: SubgraphDefinition<InventoryDataLayer, InventoryContext> = {
   name: 'inventory',
   typeDefs,
-  build() {
+  build(options = {}) {
     const data = new InventoryDataLayer();
+    const resolvers = createResolvers({ shippingDelayMs: options.shippingDelayMs ?? 0 });
     return {
       schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
       dataLayer: data,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { shippingEstimate } from './data';
 import type { InventoryContext } from './loaders';
 
@@ -12,13 +13,28 @@ interface InventoryProduct extends ProductRef {
   readonly inStock: boolean;
 }
 
-export const resolvers = {
-  Product: {
-    __resolveReference: async (ref: ProductRef, ctx: InventoryContext): Promise<InventoryProduct | null> => {
-      const stock = await ctx.loaders.stockByUpc.load(ref.upc);
-      // Keep the representation's fields: shippingEstimate reads the required price/weight.
-      return stock ? { ...ref, inStock: stock.inStock } : null;
+export interface InventoryResolverOptions {
+  /** Wait this long before each shippingEstimate: the demo's slow field, so @defer has something to defer. */
+  readonly shippingDelayMs: number;
+}
+
+export function createResolvers({ shippingDelayMs }: InventoryResolverOptions) {
+  const estimate = (product: InventoryProduct): number | null => shippingEstimate(product.price, product.weight);
+  return {
+    Product: {
+      __resolveReference: async (ref: ProductRef, ctx: InventoryContext): Promise<InventoryProduct | null> => {
+        const stock = await ctx.loaders.stockByUpc.load(ref.upc);
+        // Keep the representation's fields: shippingEstimate reads the required price/weight.
+        return stock ? { ...ref, inStock: stock.inStock } : null;
+      },
+      // Synchronous unless a delay is configured: tests and the benchmark measure the subgraph as it was.
+      shippingEstimate:
+        shippingDelayMs > 0
+          ? async (product: InventoryProduct) => {
+              await delay(shippingDelayMs);
+              return estimate(product);
+            }
+          : estimate,
     },
-    shippingEstimate: (product: InventoryProduct) => shippingEstimate(product.price, product.weight),
-  },
-};
+  };
+}

@@ -13,7 +13,10 @@ export type Operated = { kind: 'refused'; status: number; code: string } | { kin
  * The operation pipeline of a running Junction, driven in process without a transport: what every transport
  * calls (`pipeline.run`), so transport-neutral behaviour (subscriptions' policies) is tested once.
  */
-export async function pipelineOf(junction: Junction, config: JunctionConfig): Promise<{ operate(body: unknown, headers?: Record<string, string>, transport?: Transport): Promise<Operated>; stop(): Promise<void> }> {
+export async function pipelineOf(
+  junction: Junction,
+  config: JunctionConfig,
+): Promise<{ operate(body: unknown, headers?: Record<string, string>, transport?: Transport, facts?: { incremental?: boolean }): Promise<Operated>; stop(): Promise<void> }> {
   const logger = createLogger('silent');
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: false });
   const apollo = createApolloServer(junction.gateway, config, logger, limits, junction.operations, undefined, {});
@@ -28,11 +31,11 @@ export async function pipelineOf(junction: Junction, config: JunctionConfig): Pr
     preflight: limits.preflight,
   });
   return {
-    async operate(body, headers = {}, transport = 'websocket') {
+    async operate(body, headers = {}, transport = 'websocket', facts = {}) {
       const map = new HeaderMap();
       map.set('content-type', 'application/json');
       for (const [name, value] of Object.entries(headers)) map.set(name.toLowerCase(), value);
-      const answer = await pipeline.run(apollo, { method: 'POST', headers: map, search: '', body, remoteAddress: '127.0.0.1' }, { requestFacts: undefined, span: undefined, transport });
+      const answer = await pipeline.run(apollo, { method: 'POST', headers: map, search: '', body, remoteAddress: '127.0.0.1' }, { requestFacts: undefined, span: undefined, transport, incremental: facts.incremental });
       if (answer.refused) return { kind: 'refused', status: answer.refused.status, code: answer.refused.code };
       if (answer.stream) return { kind: 'stream', stream: answer.stream };
       const response = answer.response;

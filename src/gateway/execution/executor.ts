@@ -1,7 +1,7 @@
 // Over 300 lines on purpose: one concern — running a plan's nodes and fetches (entity cache, representation
 // dedup, error paths), the hot path kept in one file so its allocations can be read together.
 import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
-import type { FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { DeferNode, DeferredNode, FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
@@ -28,6 +28,19 @@ export interface ExecutionInput {
   deadline?: number;
   /** Tracing on: the `graphql.execute` span, parent of every `subgraph.fetch` span. */
   trace?: TraceSpan | undefined;
+  /**
+   * Incremental delivery (`@defer` to a client that takes parts): told when the primary part's fetches are done
+   * and when each deferred part's are, with the errors of each. Absent: Defer nodes run to one whole answer.
+   */
+  defer?: DeferSink | undefined;
+}
+
+/** Receives the parts of a Defer node as they complete (the data is the run's one merged tree: `root`). */
+export interface DeferSink {
+  primary(node: DeferNode, root: Record<string, unknown>, errors: readonly GraphQLError[]): void;
+  deferred(node: DeferredNode, root: Record<string, unknown>, errors: readonly GraphQLError[]): void;
+  /** A part just completed holds `count` deferred parts of its own (a nested `@defer`): more will follow. */
+  more(count: number): void;
 }
 
 export interface ExecutionCache {
@@ -87,7 +100,7 @@ class PlanRun {
   readonly errors: GraphQLError[] = [];
 
   constructor(
-    private readonly input: ExecutionInput,
+    private input: ExecutionInput,
     private readonly root: Data,
   ) {}
 
@@ -117,9 +130,51 @@ class PlanRun {
         if (branch) await this.node(branch, path, data);
         return;
       }
+      case 'Defer':
+        return this.defer(node, path, data);
       default:
-        throw new Error(`plan node ${node.kind} is not supported by the fast executor`);
+        throw new Error(`plan node ${(node as PlanNode).kind} is not supported by the fast executor`);
     }
+  }
+
+  /**
+   * A Defer node: the primary part's fetches, then each deferred part as soon as the fetches it depends on are
+   * done — independently of the others. With a sink each part is reported when its own fetches finish (its
+   * errors apart); without, everything merges into one answer.
+   */
+  private async defer(node: DeferNode, path: Path, data: unknown): Promise<void> {
+    if (node.primary.node) await this.node(node.primary.node, path, data);
+    const sink = this.input.defer;
+    if (sink) {
+      // Parts are reported from here on; a nested Defer node is reached through deferredParts, never as a primary.
+      this.input = { ...this.input, defer: undefined };
+      sink.primary(node, this.root, [...this.errors]);
+    }
+    await this.deferredParts(node.deferred, path, data, sink);
+  }
+
+  private async deferredParts(list: readonly DeferredNode[], path: Path, data: unknown, sink: DeferSink | undefined): Promise<void> {
+    const finished = new Map<string, Promise<void>>();
+    const runs = list.map((d) => {
+      const run = sink ? new PlanRun(this.input, this.root) : this;
+      const done = (async () => {
+        await Promise.all(d.depends.map((dep) => finished.get(dep.id)));
+        // A defer nested in this one: its primary completes this part; its own deferred parts follow.
+        const inner = d.node?.kind === 'Defer' ? d.node : undefined;
+        if (inner) {
+          if (inner.primary.node) await run.node(inner.primary.node, path, data);
+          sink?.more(inner.deferred.length);
+          sink?.deferred(d, this.root, run.errors);
+          await run.deferredParts(inner.deferred, path, data, sink);
+          return;
+        }
+        if (d.node) await run.node(d.node, path, data);
+        sink?.deferred(d, this.root, run.errors);
+      })();
+      for (const id of fetchIdsOf(d.node)) finished.set(id, done);
+      return done;
+    });
+    await Promise.all(runs);
   }
 
   private async fetch(fetch: FetchNode, path: Path, data: unknown): Promise<void> {
@@ -277,6 +332,26 @@ class PlanRun {
       }
     }
     return { data: response.data, hint, failed: response.errors !== undefined && response.errors.length > 0 };
+  }
+}
+
+/** The ids of the fetches under a plan node (what later deferred parts may depend on). */
+function fetchIdsOf(node: PlanNode | undefined): string[] {
+  if (!node) return [];
+  switch (node.kind) {
+    case 'Fetch':
+      return node.id ? [node.id] : [];
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.flatMap(fetchIdsOf);
+    case 'Flatten':
+      return fetchIdsOf(node.node);
+    case 'Condition':
+      return [...fetchIdsOf(node.ifClause), ...fetchIdsOf(node.elseClause)];
+    case 'Defer':
+      return [...fetchIdsOf(node.primary.node), ...node.deferred.flatMap((d) => fetchIdsOf(d.node))];
+    default:
+      return [];
   }
 }
 

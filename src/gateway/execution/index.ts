@@ -1,3 +1,5 @@
-export { executePlan, executeSubscriptionEvent, type ExecutionInput } from './executor';
-export { guardedShaper, prepareOperation, type PreparedOperation } from './prepare';
+export { executePlan, executeSubscriptionEvent, type DeferSink, type ExecutionInput } from './executor';
+export type { DeferredShapers } from './deferredShapers';
+export { guardedShaper, onlyJunctionRuns, prepareOperation, type PreparedOperation } from './prepare';
 export type { Shaper } from './shaper';
+export { plannedDocument } from './deferredFragments';

@@ -1,11 +1,13 @@
 import type { PlanNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { compileDeferredShapers, type DeferredShapers } from './deferredShapers';
 import { compileShaper, UnsupportedOperation, type FieldGuard, type Shaper } from './shaper';
 
 /** A plan plus what the fast executor compiled for it; `fast` is absent when the plan needs stock's executor. */
 export interface PreparedOperation {
   plan: QueryPlan;
-  fast?: { shaper: Shaper; variableDefaults: Readonly<Record<string, unknown>> };
+  /** `defer`: the parts' shapers when the plan has Defer nodes (a client that takes parts gets them one by one). */
+  fast?: { shaper: Shaper; variableDefaults: Readonly<Record<string, unknown>>; defer?: DeferredShapers | undefined };
   /**
    * For a caller authorization restricts, on @apollo/gateway's executor: the shaper that writes the response
    * from stock's output (every object carrying its __typename), so what the filter removed stays null.
@@ -42,7 +44,8 @@ export function prepareOperation(plan: QueryPlan, document: DocumentNode, operat
   const operation = pickOperation(document, operationName);
   if (!operation) return { plan };
   try {
-    return { plan, fast: { shaper: compileShaper(apiSchema, operation, fragmentsOf(document), guard), variableDefaults: defaultsOf(operation) } };
+    const defer = hasDefer(plan.node) ? compileDeferredShapers(apiSchema, document, operationName, guard) : undefined;
+    return { plan, fast: { shaper: compileShaper(apiSchema, operation, fragmentsOf(document), guard), variableDefaults: defaultsOf(operation), defer } };
   } catch (err) {
     if (err instanceof UnsupportedOperation) return { plan };
     throw err;
@@ -60,9 +63,32 @@ function supported(node: PlanNode | SubscriptionNode): boolean {
       return !node.contextRewrites || node.contextRewrites.length === 0;
     case 'Condition':
       return (!node.ifClause || supported(node.ifClause)) && (!node.elseClause || supported(node.elseClause));
+    case 'Defer':
+      // Junction runs @defer itself (@apollo/gateway's executor has no Defer support): see executor.ts.
+      return (!node.primary.node || supported(node.primary.node)) && node.deferred.every((d) => !d.node || supported(d.node));
     case 'Subscription':
       // Junction runs subscriptions itself (gateway/subscriptions): the primary fetch over graphql-ws, the rest per event.
       return supported(node.primary) && (!node.rest || supported(node.rest));
+    default:
+      return false;
+  }
+}
+
+/** Plans only Junction's executor can run: subscriptions, and @defer (Defer nodes). */
+export function onlyJunctionRuns(plan: QueryPlan): boolean {
+  return plan.node?.kind === 'Subscription' || hasDefer(plan.node);
+}
+
+function hasDefer(node: PlanNode | SubscriptionNode | undefined): boolean {
+  if (!node) return false;
+  switch (node.kind) {
+    case 'Defer':
+      return true;
+    case 'Condition':
+      return hasDefer(node.ifClause) || hasDefer(node.elseClause);
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some(hasDefer);
     default:
       return false;
   }

@@ -188,6 +188,34 @@ export function compileShaper(schema: GraphQLSchema, operation: OperationDefinit
   };
 }
 
+/** Shapes one object of a response at `path` (a deferred fragment's part: `@defer`). */
+export type SelectionShaper = (
+  input: Record<string, unknown>,
+  variables: Readonly<Record<string, unknown>>,
+  path: Array<string | number>,
+) => { data: Record<string, unknown> | null; errors: GraphQLError[] };
+
+/**
+ * The shaper of a selection set on `parent` rather than of a whole operation: what a deferred fragment adds at
+ * each place it applies, with the same semantics (and the same authorization guard) as compileShaper.
+ */
+export function compileSelectionShaper(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType,
+  selections: readonly SelectionNode[],
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  guard?: FieldGuard,
+): SelectionShaper {
+  const compiler = new Compiler(schema, fragments, guard);
+  if (containsIntrospection(selections, fragments, new Set())) throw new UnsupportedOperation('introspection');
+  const list = new SelectionList(compiler, selections, parent);
+  return (input, variables, path) => {
+    const run = new Run(schema, variables);
+    const data = run.object(list, input, path);
+    return { data: data ?? null, errors: run.errors };
+  };
+}
+
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** One shaping pass: variables, errors found, and the flags a value reports to its parent. */

@@ -1,4 +1,4 @@
 export { SubscriptionHub, type SubscriptionHubOptions, type SubscriptionObserver, type SubscribeRequest, type GroupPlan } from './subscriptionHub';
 export { Upstreams, type UpstreamOptions } from './upstreams';
 export { groupPlanOf, derivedSubscriptionUrl } from './groupPlan';
-export type { EndReason } from './clientStream';
+export { ClientStream, type EndReason } from './clientStream';

@@ -76,6 +76,17 @@ describe('junction plan', () => {
     expect(res.stdout).toContain('Fetch(service: "inventory")');
   });
 
+  it('prints the Defer node of a @defer operation: the primary fetch, then each Deferred part', async () => {
+    const dir = project({ 'op.graphql': '{ topProducts { name ... @defer(label: "ship") { shippingEstimate } } }' });
+    const res = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml')]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/QueryPlan \{\n {2}Defer \{\n {4}Primary \{[\s\S]*Fetch\(service: "products", id: 0\)/);
+    expect(res.stdout).toContain('Deferred(depends: [0], path: "topProducts", label: "ship") {');
+    expect(res.stdout).toContain('Fetch(service: "inventory")');
+    const json = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml'), '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ object: { kind: 'QueryPlan', node: { kind: 'Defer', deferred: [{ label: 'ship', queryPath: ['topProducts'] }] } } });
+  });
+
   it('prints the Router-dialect JSON with --format json', async () => {
     const dir = project({ 'op.graphql': '{ me { name } }' });
     const res = await runCli(['plan', join(dir, 'op.graphql'), '--supergraph', join(ROOT, 'supergraph.yaml'), '--format', 'json']);

@@ -7,6 +7,7 @@ describe('parseSubgraphArgs (the entry script rules)', () => {
       kind: 'start',
       names: ['accounts', 'inventory', 'products', 'reviews'],
       ports: DEFAULT_PORTS,
+      shippingDelayMs: 0,
       warnings: [],
     });
   });
@@ -58,5 +59,16 @@ describe('parseSubgraphArgs (the entry script rules)', () => {
       kind: 'error',
       message: `PORT must be an integer from 0 to 65535, got "${port}"`,
     });
+  });
+
+  it('reads INVENTORY_SHIPPING_DELAY_MS (the @defer demo slow field), 0 when unset, and refuses nonsense', () => {
+    expect(parseSubgraphArgs([], { INVENTORY_SHIPPING_DELAY_MS: ' 300 ' })).toMatchObject({ kind: 'start', shippingDelayMs: 300 });
+    expect(parseSubgraphArgs([], { INVENTORY_SHIPPING_DELAY_MS: '' })).toMatchObject({ kind: 'start', shippingDelayMs: 0 });
+    for (const bad of ['-5', '1.5', 'slow', '10001']) {
+      expect(parseSubgraphArgs([], { INVENTORY_SHIPPING_DELAY_MS: bad })).toEqual({
+        kind: 'error',
+        message: `INVENTORY_SHIPPING_DELAY_MS must be an integer from 0 to 10000, got "${bad}"`,
+      });
+    }
   });
 });
