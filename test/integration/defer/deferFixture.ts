@@ -1,3 +1,4 @@
+import { reader, type Operated } from '../../helpers/pipelineHarness';
 import { meros } from 'meros/browser';
 
 /** What Apollo Client 3 sends for an operation with `@defer`. */
@@ -15,4 +16,16 @@ export async function readParts(res: Response): Promise<{ parts: unknown[]; fini
     for await (const part of parts) seen.push(part.json ? part.body : `not JSON: ${String(part.body)}`);
   })();
   return { parts: seen, finished };
+}
+
+/** Every item of a stream the pipeline answered (harness), results unwrapped: the parts a client would get. */
+export async function partsOf(operated: Operated): Promise<unknown[]> {
+  if (operated.kind !== 'stream') throw new Error(`expected parts, got ${JSON.stringify(operated)}`);
+  const items: unknown[] = [];
+  const r = reader(operated.stream);
+  for (;;) {
+    const item = await r.next();
+    if (item === 'done') return items;
+    items.push('result' in item ? item.result : item);
+  }
 }

@@ -1,18 +1,9 @@
 import { startAllSubgraphs, type RunningFleet } from '../../../subgraphs';
 import { startGatewayOn, testConfig, type TestGateway } from '../../helpers/gateway';
-import { pipelineOf, reader, type Operated } from '../../helpers/pipelineHarness';
+import { pipelineOf } from '../../helpers/pipelineHarness';
+import { partsOf } from './deferFixture';
 import { sampleSupergraph } from '../subscriptions/fixture';
 
-async function partsOf(operated: Operated): Promise<unknown[]> {
-  if (operated.kind !== 'stream') throw new Error(`expected parts, got ${JSON.stringify(operated)}`);
-  const items: unknown[] = [];
-  const r = reader(operated.stream);
-  for (;;) {
-    const item = await r.next();
-    if (item === 'done') return items;
-    items.push('result' in item ? item.result : item);
-  }
-}
 
 /** @defer through the pipeline: Junction's executor runs Defer nodes and delivers each part when its fetches finish. */
 describe('@defer execution', () => {

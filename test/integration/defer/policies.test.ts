@@ -1,20 +1,11 @@
 import { startGatewayFor, testConfig, type TestGateway } from '../../helpers/gateway';
-import { pipelineOf, reader, type Operated } from '../../helpers/pipelineHarness';
+import { pipelineOf } from '../../helpers/pipelineHarness';
+import { partsOf } from './deferFixture';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { AUTH_YAML, clientToken } from '../subscriptions/fixture';
 
 const fed = (imports: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [${imports}])`;
 
-async function partsOf(operated: Operated): Promise<unknown[]> {
-  if (operated.kind !== 'stream') throw new Error(`expected parts, got ${JSON.stringify(operated)}`);
-  const items: unknown[] = [];
-  const r = reader(operated.stream);
-  for (;;) {
-    const item = await r.next();
-    if (item === 'done') return items;
-    items.push('result' in item ? item.result : item);
-  }
-}
 
 /**
  * @defer and the pipeline's policies, on two small subgraphs: a catalogue of items, and details (one field that
