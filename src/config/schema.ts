@@ -246,6 +246,9 @@ export const configSchema = z
         overrideLabels: z.record(z.boolean()).default({}),
         /** Also keep plans in the store (Redis): a new replica, or one after a restart, starts warm. */
         shared: z.boolean().default(false),
+        /** Who plans operations: `apollo` (@apollo/query-planner) or `rust` (Hive Router's planner,
+         * @graphql-hive/router-query-planner). README "Query planners" gives the evidence for the default. */
+        planner: z.enum(['apollo', 'rust']).default('apollo'),
       })
       .strict()
       .default({}),

@@ -26,6 +26,9 @@ export interface TestGateway {
 export function testConfig(yaml?: string, env: Environment = {}) {
   const executor = process.env.JUNCTION_TEST_EXECUTOR;
   if (executor) yaml = `${yaml ?? ''}\nexecution:\n  executor: ${executor}\n`;
+  // JUNCTION_TEST_PLANNER (a jest project, see jest.config.js): the suite on the other planner.
+  const planner = process.env.JUNCTION_TEST_PLANNER;
+  if (planner) yaml = withPlanner(yaml ?? '', planner);
   const file = yaml === undefined ? undefined : writeTemp('gateway.yaml', yaml);
   const loaded = loadConfig({ file, env, overrides: { port: 0, host: '127.0.0.1', metricsPort: 0 } });
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
@@ -68,4 +71,10 @@ export function writeTemp(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
+}
+
+/** Adds `queryPlan.planner` to a test's gateway.yaml, inside its `queryPlan` section when it has one. */
+function withPlanner(yaml: string, planner: string): string {
+  if (/^queryPlan:/m.test(yaml)) return yaml.replace(/^queryPlan:\n/m, `queryPlan:\n  planner: ${planner}\n`);
+  return `${yaml}\nqueryPlan:\n  planner: ${planner}\n`;
 }
