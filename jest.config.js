@@ -1,7 +1,8 @@
 /**
  * Tests run from the TypeScript sources through SWC (type checking is `npm run build` / `tsc --noEmit`).
  * The conformance suite runs twice: on Junction's executor and on @apollo/gateway's (execution.executor:
- * apollo), so every federation case proves the fast path answers exactly as stock does.
+ * apollo), so every federation case proves the fast path answers exactly as stock does, and a third time on
+ * Hive Router's query planner (queryPlan.planner: rust), so every case says which planner answers it.
  */
 const common = {
   testEnvironment: 'node',
@@ -24,6 +25,13 @@ module.exports = {
       roots: ['<rootDir>/test/conformance'],
       testMatch: ['**/*.test.ts'],
       setupFiles: ['<rootDir>/test/helpers/env.ts', '<rootDir>/test/helpers/apolloExecutor.ts'],
+    },
+    {
+      ...common,
+      displayName: 'conformance on the rust planner',
+      roots: ['<rootDir>/test/conformance'],
+      testMatch: ['**/*.test.ts'],
+      setupFiles: ['<rootDir>/test/helpers/env.ts', '<rootDir>/test/helpers/rustPlanner.ts'],
     },
   ],
 };
