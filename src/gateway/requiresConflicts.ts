@@ -14,10 +14,13 @@ import { junctionError } from '../errors';
 import type { GraphQLError } from 'graphql';
 
 /**
- * Guards against a known @apollo/query-planner defect (apollographql/federation#2996): when a field is
- * `@requires(fields: "f(arg: X)")` and the client selects `f(arg: Y)` unaliased on the same type, the planner
- * fetches only one of the two and serves it for both — silently wrong data. Until the planner is fixed,
- * such operations are refused with a clear error (an alias on the client's field avoids the defect).
+ * Guards against a known @apollo/query-planner defect (apollographql/federation#2996): the representation of an
+ * entity carries one value per required field name, and the planner fetches a field once per name. So when a
+ * field is `@requires(fields: "f(arg: X)")` (at any depth: `"category { f(arg: X) }"`) and, in the same
+ * operation, the client selects `f(arg: Y)` unaliased, or another selected field requires `f(arg: Y)`, the
+ * planner fetches only one of the two and serves it for both — silently wrong data. Until the planner is fixed,
+ * such operations are refused with a clear error (an alias on the client's field avoids the first case; the
+ * second needs two operations). Hive Router's planner aliases the fetches and needs no guard.
  */
 export interface RequiresConflicts {
   /** undefined when the operation is safe to plan. */
@@ -25,16 +28,21 @@ export interface RequiresConflicts {
 }
 
 interface RequiredWithArgs {
-  /** The field that has the @requires. */
+  /** The field that has the @requires, as "Type.field". */
   requiring: string;
   /** The required field's arguments, printed for comparison. */
   args: string;
 }
 
-/** Reads every `@join__field(requires: …)` of the supergraph whose required fields take arguments. */
+/** Reads every `@join__field(requires: …)` of the supergraph whose required fields (at any depth) take arguments. */
 export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresConflicts {
   // type name → required field name → what requires it and with which arguments
   const byType = new Map<string, Map<string, RequiredWithArgs[]>>();
+  const record = (type: string, field: string, required: RequiredWithArgs) => {
+    const fields = byType.get(type) ?? new Map<string, RequiredWithArgs[]>();
+    byType.set(type, fields);
+    fields.set(field, [...(fields.get(field) ?? []), required]);
+  };
   for (const type of Object.values(supergraphSchema.getTypeMap())) {
     if (!isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {
@@ -42,14 +50,18 @@ export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresCo
         if (directive.name.value !== 'join__field') continue;
         const requires = directive.arguments?.find((a) => a.name.value === 'requires');
         if (requires?.value.kind !== Kind.STRING) continue;
-        for (const sel of parse(`{ ${requires.value.value} }`).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : []))) {
-          if (sel.kind !== Kind.FIELD || !sel.arguments?.length) continue;
-          const fields = byType.get(type.name) ?? new Map<string, RequiredWithArgs[]>();
-          byType.set(type.name, fields);
-          const list = fields.get(sel.name.value) ?? [];
-          list.push({ requiring: field.name, args: printArgs(sel.arguments) });
-          fields.set(sel.name.value, list);
-        }
+        const requiring = `${type.name}.${field.name}`;
+        // The requires selection is typed from the requiring type: walk it as a fragment on that type to find nested fields' parents.
+        const typeInfo = new TypeInfo(supergraphSchema);
+        visit(
+          parse(`fragment Required on ${type.name} { ${requires.value.value} }`),
+          visitWithTypeInfo(typeInfo, {
+            Field(node) {
+              const parent = typeInfo.getParentType();
+              if (parent && node.arguments?.length) record(parent.name, node.name.value, { requiring, args: printArgs(node.arguments) });
+            },
+          }),
+        );
       }
     }
   }
@@ -57,7 +69,7 @@ export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresCo
   return {
     check(document, schema) {
       // Over-approximates by type rather than by path: a refusal is safe, wrong data is not.
-      const selected = new Map<string, Set<string>>();
+      const selected = new Set<string>();
       const unaliasedWithArgs: Array<{ type: string; field: string; args: string }> = [];
       const typeInfo = new TypeInfo(schema);
       visit(
@@ -65,20 +77,30 @@ export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresCo
         visitWithTypeInfo(typeInfo, {
           Field(node) {
             const parent = typeInfo.getParentType();
-            if (!parent || !byType.has(parent.name)) return;
-            const set = selected.get(parent.name) ?? new Set<string>();
-            set.add(node.name.value);
-            selected.set(parent.name, set);
-            if (!node.alias && node.arguments?.length) unaliasedWithArgs.push({ type: parent.name, field: node.name.value, args: printArgs(node.arguments) });
+            if (!parent) return;
+            selected.add(`${parent.name}.${node.name.value}`);
+            if (byType.has(parent.name) && !node.alias && node.arguments?.length) unaliasedWithArgs.push({ type: parent.name, field: node.name.value, args: printArgs(node.arguments) });
           },
         }),
       );
       for (const { type, field, args } of unaliasedWithArgs) {
         for (const required of byType.get(type)?.get(field) ?? []) {
-          if (required.args !== args && selected.get(type)?.has(required.requiring)) {
+          if (required.args !== args && selected.has(required.requiring)) {
             return junctionError(
               'QUERY_PLANNING_FAILED',
-              `"${type}.${field}" is selected with arguments other than those "${type}.${required.requiring}" requires; alias it (e.g. "my${capitalise(field)}: ${field}${args}") to get both values.`,
+              `"${type}.${field}" is selected with arguments other than those "${required.requiring}" requires; alias it (e.g. "my${capitalise(field)}: ${field}${args}") to get both values.`,
+            );
+          }
+        }
+      }
+      for (const [type, fields] of byType) {
+        for (const [field, requirements] of fields) {
+          const active = requirements.filter((r) => selected.has(r.requiring));
+          const other = active.find((r) => r.args !== active[0]?.args);
+          if (active[0] && other) {
+            return junctionError(
+              'QUERY_PLANNING_FAILED',
+              `"${active[0].requiring}" and "${other.requiring}" require "${type}.${field}" with different arguments; select them in separate operations.`,
             );
           }
         }
