@@ -75,6 +75,8 @@ export class Plans {
         const plan: QueryPlan = authorized?.empty
           ? { kind: 'QueryPlan', node: undefined }
           : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
+        const unresolvable = state.unresolvableFetches.check(plan);
+        if (unresolvable) return unresolvable;
         this.stats.planned++;
         return this.finish(state, key, plan, document, operationName, authorized);
       } catch (err) {

@@ -9,6 +9,7 @@ import { LruMap } from '../store';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
 import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
 import type { SubgraphClient } from './subgraphClient';
+import { unresolvableFetchesOf, type UnresolvableFetches } from './unresolvableFetches';
 
 /**
  * Everything derived from one supergraph SDL. A request keeps the state it started with, so a hot swap
@@ -29,6 +30,8 @@ export interface SupergraphState {
   readonly authorization: AuthorizationIndex | undefined;
   /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
   readonly requiresConflicts: RequiresConflicts;
+  /** Plans the planner gets wrong with several keys (see unresolvableFetches.ts). */
+  readonly unresolvableFetches: UnresolvableFetches;
   /** Entity key field sets per type and subgraph (entity cache, invalidation). */
   readonly entityKeys: EntityKeys;
   readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
@@ -77,6 +80,7 @@ export function buildSupergraphState(
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     requiresConflicts: requiresConflictsOf(supergraphSchema),
+    unresolvableFetches: unresolvableFetchesOf(supergraphSchema),
     authorization: authorizationOf(supergraphSchema),
     entityKeys: EntityKeys.of(supergraphSchema),
     subgraphs,
