@@ -1,0 +1,17 @@
+import { operationFromDocument, type Schema, type Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner, type QueryPlannerConfig } from '@apollo/query-planner';
+import type { GraphQLSchema } from 'graphql';
+import { requiresConflictsOf } from '../requiresConflicts';
+import type { Planner } from './planner';
+
+/** @apollo/query-planner (what @apollo/gateway and Apollo Router's JS heritage use). */
+export function apolloPlanner(supergraph: Supergraph, apiSchema: Schema, supergraphSchema: GraphQLSchema, config: QueryPlannerConfig): Planner {
+  const planner = new QueryPlanner(supergraph, config);
+  const conflicts = requiresConflictsOf(supergraphSchema);
+  return {
+    kind: 'apollo',
+    plan: (document, operationName, override) =>
+      planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {}),
+    refuses: (document, schema) => conflicts.check(document, schema),
+  };
+}
