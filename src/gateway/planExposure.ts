@@ -55,7 +55,8 @@ function printable(value: unknown): unknown {
   if (node.kind === 'BatchFetch') {
     const batch = node as unknown as BatchFetchNode;
     const paths = batch.entityBatch.aliases.flatMap((a) => a.paths.map((p) => p.join('.'))).join(', ');
-    return { kind: `BatchFetch(service: "${batch.serviceName}", paths: "${paths}")`, nodes: [{ kind: 'Fetch', serviceName: batch.serviceName, operation: batch.operation }] };
+    // Its one request, as sent (one `_entities` alias per path group), on one line.
+    return { kind: `BatchFetch(service: "${batch.serviceName}", paths: "${paths}")`, nodes: [{ kind: batch.operation }] };
   }
   const copy: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(node)) copy[key] = key === 'operationDocumentNode' ? undefined : printable(inner);
