@@ -84,7 +84,8 @@ export class Plans {
     };
     const shared = this.options.sharedPlans;
     if (!shared) return build();
-    const sharedKey = createHash('sha256').update(`${state.id}\u0000${key}`).digest('hex');
+    // Replicas may run different planners: a plan is shared only between replicas of the same planner.
+    const sharedKey = createHash('sha256').update(`${state.id}\u0000${state.planner.kind}\u0000${key}`).digest('hex');
     return shared.get(sharedKey).then((text) => {
       const plan = text === undefined ? undefined : parsePlan(text);
       if (plan) {
