@@ -7,6 +7,8 @@ import { costIndexOf, estimateCost, explainCost, explainLimits, type CostEstimat
 export interface CheckOptions {
   limits: LimitsConfig;
   cost: { mode: 'enforce' | 'measure' | 'off'; max: number; defaultListSize: number };
+  /** The planner and the active override labels (gateway.yaml `queryPlan`); apollo and none when absent. */
+  queryPlan?: { planner: 'apollo' | 'rust'; overrideLabels: Readonly<Record<string, boolean>> };
 }
 
 export interface OperationCheck {
@@ -34,7 +36,8 @@ export interface OperationChecker {
  * planner and its cost index are built once, so checking a manifest of many operations stays cheap.
  */
 export function operationChecker(supergraphSdl: string, options: CheckOptions): OperationChecker {
-  const supergraph = offlineSupergraph(supergraphSdl);
+  // The planner the gateway would use (`queryPlan.planner`), its override labels as configured.
+  const supergraph = offlineSupergraph(supergraphSdl, options.queryPlan?.overrideLabels ?? {}, options.queryPlan?.planner ?? 'apollo');
   const costIndex = costIndexOf(supergraph.supergraphSchema);
   return {
     options,
@@ -70,7 +73,7 @@ function asProblems(failure: OfflineFailure): Problem[] {
  * The checker for a supergraph file (SDL, or a supergraph.yaml composed now) and an optional gateway.yaml;
  * undefined, with every problem printed, when either cannot be loaded.
  */
-export async function loadOperationChecker(supergraphFile: string, configFile: string | undefined): Promise<OperationChecker | undefined> {
+export async function loadOperationChecker(supergraphFile: string, configFile: string | undefined, planner?: 'apollo' | 'rust'): Promise<OperationChecker | undefined> {
   const supergraph = await loadSupergraph(supergraphFile, readEnvironment());
   if (!supergraph.ok) {
     for (const problem of supergraph.problems) console.error(problem);
@@ -81,5 +84,5 @@ export async function loadOperationChecker(supergraphFile: string, configFile: s
     console.error(`Invalid configuration:\n${config.problems.map((p) => `  - ${p}`).join('\n')}`);
     return undefined;
   }
-  return operationChecker(supergraph.supergraphSdl, config.value);
+  return operationChecker(supergraph.supergraphSdl, planner ? { ...config.value, queryPlan: { ...config.value.queryPlan, planner } } : config.value);
 }

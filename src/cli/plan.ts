@@ -5,13 +5,14 @@ import { loadOperationChecker } from './checkOperation';
 import { UsageError } from './usage';
 
 /**
- * `junction plan <operation.graphql> --supergraph <file> [--config gateway.yaml]`: prints the query plan offline
+ * `junction plan <operation.graphql> --supergraph <file> [--config gateway.yaml] [--planner apollo|rust]`: prints
+ * the query plan offline (with the planner given, else the config's `queryPlan.planner`)
  * and where the operation stands against every request limit; exit 1 if it has no plan or would be refused.
  */
 export async function planCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { ...CHECK_OPTIONS, 'operation-name': { type: 'string' }, variables: { type: 'string' } },
+    { ...CHECK_OPTIONS, 'operation-name': { type: 'string' }, variables: { type: 'string' }, planner: { type: 'string' } },
     true,
   );
   const { file, supergraph, format } = checkInputs('plan', 'operation.graphql', positionals, values);
@@ -23,7 +24,9 @@ export async function planCommand(argv: string[]): Promise<number> {
   } catch {
     throw new UsageError('--variables must be a JSON object');
   }
-  const checker = await loadOperationChecker(supergraph, values.config);
+  const planner = values.planner;
+  if (planner !== undefined && planner !== 'apollo' && planner !== 'rust') throw new UsageError('--planner must be apollo or rust');
+  const checker = await loadOperationChecker(supergraph, values.config, planner);
   if (!checker) return 1;
   const { plan, limits, cost, problems } = checker.check(operation, values['operation-name'], variables);
   if (!plan.ok) {

@@ -3,7 +3,7 @@ export const USAGE = `junction — GraphQL federation gateway
 Usage:
   junction serve --supergraph <supergraph.yaml | supergraph.graphql> [--config gateway.yaml] [--port <p>] [--host <h>]
   junction compose <supergraph.yaml> [-o <supergraph.graphql>]
-  junction plan <operation.graphql> --supergraph <file> [--operation-name <name>] [--format text|json]
+  junction plan <operation.graphql> --supergraph <file> [--operation-name <name>] [--planner apollo|rust] [--format text|json]
   junction manifest check <manifest.json> --supergraph <file> [--config gateway.yaml] [--format text|json]
                                                 every operation of a persisted-query manifest, checked as the gateway would
   junction subgraphs [accounts|inventory|products|reviews ...]

@@ -18,6 +18,7 @@ import { executeOnStock, type ExecutionResult, type ExecutorContext } from './st
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
 import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
+import type { PlannerKind } from './planners';
 import { SubscriptionHub, type SubscriptionHubOptions } from './subscriptions';
 import { subscribeOperation, type SubscribeDeps, type SubscriptionSettings } from './subscribe';
 
@@ -30,6 +31,8 @@ export interface JunctionGatewayOptions {
   exposeQueryPlan: boolean;
   /** Non-percentage progressive-override labels to treat as active. */
   overrideLabels: Readonly<Record<string, boolean>>;
+  /** Which planner plans (`queryPlan.planner`); default apollo. */
+  planner?: PlannerKind | undefined;
   /** Junction's executor and compiled shaper; false runs every plan on @apollo/gateway's executor. */
   fastExecutor: boolean;
   /** What subgraphs learn about the caller (the principal is GatewayContext.principal, set by the pipeline). */

@@ -1,10 +1,11 @@
-import { operationFromDocument, ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
-import { prettyFormatQueryPlan, QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
+import type { QueryPlan } from '@apollo/query-planner';
 import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { ErrorCode } from '../errors';
-import { overrideLabelsOf } from './progressiveOverride';
-import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
-import { clientSchemaOf, PLANNER_CONFIG } from './supergraphState';
+import { prettyFormatQueryPlan } from './planExposure';
+import type { Planner, PlannerKind } from './planners';
+import { overrideLabelsOf, type OverrideRoll } from './progressiveOverride';
+import { clientSchemaOf, plannerOf } from './supergraphState';
 
 /**
  * A supergraph prepared once for checking operations offline (`junction plan`, `junction manifest check`):
@@ -17,26 +18,24 @@ export interface OfflineSupergraph {
   readonly schema: GraphQLSchema;
   /** The composed supergraph, with its @cost/@listSize and join directives. */
   readonly supergraphSchema: GraphQLSchema;
-  readonly planner: QueryPlanner;
-  readonly overrideConditions: Map<string, boolean> | undefined;
-  readonly requiresConflicts: RequiresConflicts;
+  readonly planner: Planner;
+  readonly override: OverrideRoll;
 }
 
 /** Builds (and validates) the supergraph; throws with the reason when the SDL is not a supergraph. */
-export function offlineSupergraph(supergraphSdl: string, overrideLabels: Readonly<Record<string, boolean>> = {}): OfflineSupergraph {
+export function offlineSupergraph(supergraphSdl: string, overrideLabels: Readonly<Record<string, boolean>> = {}, planner: PlannerKind = 'apollo'): OfflineSupergraph {
   const supergraph = Supergraph.build(supergraphSdl, { validateSupergraph: true, supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES });
   const apiSchema = supergraph.apiSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   // Offline there is no request to roll percentages for: percent(N) labels count as active only at 100.
-  const { conditions } = overrideLabelsOf(supergraphSdl, overrideLabels).roll(() => 0.99999);
+  const override = overrideLabelsOf(supergraphSdl, overrideLabels).roll(() => 0.99999);
   return {
     supergraphSdl,
     apiSchema,
     schema: clientSchemaOf(apiSchema),
     supergraphSchema,
-    planner: new QueryPlanner(supergraph, PLANNER_CONFIG),
-    overrideConditions: conditions,
-    requiresConflicts: requiresConflictsOf(supergraphSchema),
+    planner: plannerOf(planner, supergraphSdl, supergraph, apiSchema, supergraphSchema),
+    override,
   };
 }
 
@@ -74,12 +73,10 @@ export function resolveOperation(supergraph: OfflineSupergraph, operationText: s
  * refused where the gateway refuses to plan it (see requiresConflicts.ts).
  */
 export function planOperation(supergraph: OfflineSupergraph, document: DocumentNode, operationName: string | undefined): OfflinePlan {
-  const conflict = supergraph.requiresConflicts.check(document, supergraph.schema);
+  const conflict = supergraph.planner.refuses(document, supergraph.schema);
   if (conflict) return { ok: false, code: 'QUERY_PLANNING_FAILED', errors: [conflict.message] };
   try {
-    const operation = operationFromDocument(supergraph.apiSchema, document, { operationName });
-    const conditions = supergraph.overrideConditions;
-    const plan = supergraph.planner.buildQueryPlan(operation, conditions ? { overrideConditions: conditions } : {});
+    const plan = supergraph.planner.plan(document, operationName, supergraph.override);
     return { ok: true, plan, text: prettyFormatQueryPlan(plan) };
   } catch (err) {
     return { ok: false, code: 'QUERY_PLANNING_FAILED', errors: [err instanceof Error ? err.message : String(err)] };

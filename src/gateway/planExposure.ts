@@ -1,4 +1,5 @@
-import { prettyFormatQueryPlan, type QueryPlan } from '@apollo/query-planner';
+import { prettyFormatQueryPlan as apolloPretty, type QueryPlan } from '@apollo/query-planner';
+import type { BatchFetchNode } from './execution';
 
 /** Which plan a client asked to see, in either Apollo dialect (PROTOCOLS.md "Query-plan inspection"). */
 export interface PlanRequest {
@@ -37,6 +38,29 @@ export function planExtensions(plan: QueryPlan, request: PlanRequest): Record<st
     extensions.apolloQueryPlan = { object: planObject(plan), text: prettyFormatQueryPlan(plan) };
   }
   return extensions;
+}
+
+/**
+ * A plan as Sandbox shows it (Apollo's pretty text), for either planner: a `BatchFetch` of Hive's planner prints as
+ * `BatchFetch(service: "…", paths: "…")` around the one request it sends, everything else as Apollo prints it.
+ */
+export function prettyFormatQueryPlan(plan: QueryPlan): string {
+  return apolloPretty(JSON.stringify(plan).includes('"BatchFetch"') ? (printable(plan) as QueryPlan) : plan);
+}
+
+function printable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(printable);
+  if (!value || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (node.kind === 'BatchFetch') {
+    const batch = node as unknown as BatchFetchNode;
+    const paths = batch.entityBatch.aliases.flatMap((a) => a.paths.map((p) => p.join('.'))).join(', ');
+    // Its one request, as sent (one `_entities` alias per path group), on one line.
+    return { kind: `BatchFetch(service: "${batch.serviceName}", paths: "${paths}")`, nodes: [{ kind: batch.operation }] };
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(node)) copy[key] = key === 'operationDocumentNode' ? undefined : printable(inner);
+  return copy;
 }
 
 const objects = new WeakMap<QueryPlan, unknown>();

@@ -1,4 +1,3 @@
-import { operationFromDocument } from '@apollo/federation-internals';
 import type { QueryPlan } from '@apollo/query-planner';
 import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, parse, validate, type DocumentNode } from 'graphql';
@@ -67,16 +66,14 @@ export class Plans {
     this.options.metrics?.cacheRequest('plan', cached ? 'hit' : 'miss');
     if (cached) return cached;
     const planned = authorized?.document ?? document;
-    const conflict = state.requiresConflicts.check(planned, state.schema);
+    const conflict = state.planner.refuses(planned, state.schema);
     if (conflict) return conflict;
     const build = (): PreparedOperation | GraphQLError => {
       try {
         // Everything removed: nothing to fetch; the shaper still answers null for every root field.
         const plan: QueryPlan = authorized?.empty
           ? { kind: 'QueryPlan', node: undefined }
-          : state.planner.buildQueryPlan(operationFromDocument(state.apiSchema, planned, { operationName }), override.conditions ? { overrideConditions: override.conditions } : {});
-        const unresolvable = state.unresolvableFetches.check(plan);
-        if (unresolvable) return unresolvable;
+          : state.planner.plan(planned, operationName, override);
         this.stats.planned++;
         return this.finish(state, key, plan, document, operationName, authorized);
       } catch (err) {
@@ -87,7 +84,8 @@ export class Plans {
     };
     const shared = this.options.sharedPlans;
     if (!shared) return build();
-    const sharedKey = createHash('sha256').update(`${state.id}\u0000${key}`).digest('hex');
+    // Replicas may run different planners: a plan is shared only between replicas of the same planner.
+    const sharedKey = createHash('sha256').update(`${state.id}\u0000${state.planner.kind}\u0000${key}`).digest('hex');
     return shared.get(sharedKey).then((text) => {
       const plan = text === undefined ? undefined : parsePlan(text);
       if (plan) {
@@ -108,7 +106,8 @@ export class Plans {
   private finish(state: SupergraphState, key: string, plan: QueryPlan, document: DocumentNode, operationName: string | undefined, authorized: AuthorizedOperation | undefined): PreparedOperation {
     const guard = authorized?.allows;
     // Subscriptions and @defer always run on Junction's executor: @apollo/gateway's cannot run them.
-    const prepared = this.options.fastExecutor || onlyJunctionRuns(plan)
+    // Hive's plans (BatchFetch, type conditions in paths, multi-type rewrites) run only on Junction's executor too.
+    const prepared = this.options.fastExecutor || onlyJunctionRuns(plan) || state.planner.kind === 'rust'
       ? prepareOperation(plan, document, operationName, state.schema, guard)
       : guard
         ? { plan, guarded: guardedShaper(document, operationName, state.schema, guard) }

@@ -7,13 +7,26 @@ export interface OverrideLabels {
   /** Labels present in the supergraph, in a stable order. */
   readonly labels: readonly string[];
   /** The active set for one request and a short key naming it (part of the plan-cache key). */
-  roll(random?: () => number): { conditions: Map<string, boolean> | undefined; key: string };
+  roll(random?: () => number): OverrideRoll;
+}
+
+/**
+ * One request's progressive-override state, in both planners' terms: Apollo's planner takes `conditions` (every
+ * label on or off); Hive's takes the `active` non-percentage labels and the request's `percentage` (0–100), and
+ * decides each `percent(N)` label itself by `percentage < N` — the rule `conditions` follows too, so one roll
+ * means the same plan on either planner.
+ */
+export interface OverrideRoll {
+  conditions: Map<string, boolean> | undefined;
+  key: string;
+  active: ReadonlySet<string>;
+  percentage: number;
 }
 
 const LABEL = /overrideLabel:\s*"([^"]+)"/g;
 const PERCENT = /^percent\((\d+(?:\.\d+)?)\)$/;
 // The common case (no labels): one shared answer, nothing allocated per request.
-const NO_LABELS = Object.freeze({ conditions: undefined, key: '' });
+const NO_LABELS: OverrideRoll = Object.freeze({ conditions: undefined, key: '', active: new Set<string>(), percentage: 0 });
 
 export function overrideLabelsOf(supergraphSdl: string, configured: Readonly<Record<string, boolean>>): OverrideLabels {
   const labels = [...new Set([...supergraphSdl.matchAll(LABEL)].map((m) => m[1] as string))].sort();
@@ -21,15 +34,19 @@ export function overrideLabelsOf(supergraphSdl: string, configured: Readonly<Rec
   return {
     labels,
     roll(random = Math.random) {
+      // One roll per request, as Router does: the request's percentage decides every percent(N) label.
+      const percentage = random() * 100;
       const conditions = new Map<string, boolean>();
+      const active = new Set<string>();
       let key = '';
       for (const label of labels) {
         const percent = PERCENT.exec(label)?.[1];
-        const on = percent !== undefined ? random() * 100 < Number(percent) : configured[label] === true;
+        const on = percent !== undefined ? percentage < Number(percent) : configured[label] === true;
         conditions.set(label, on);
+        if (on && percent === undefined) active.add(label);
         key += on ? '1' : '0';
       }
-      return { conditions, key };
+      return { conditions, key, active, percentage };
     },
   };
 }

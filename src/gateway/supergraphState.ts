@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type QueryPlannerConfig } from '@apollo/query-planner';
+import type { QueryPlannerConfig } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
 import { authorizationIndexOf, type AuthorizationIndex } from '../authz';
 import type { PreparedOperation } from './execution';
 import { EntityKeys } from '../cache';
 import { LruMap } from '../store';
 import { overrideLabelsOf, type OverrideLabels } from './progressiveOverride';
-import { requiresConflictsOf, type RequiresConflicts } from './requiresConflicts';
+import { apolloPlanner, rustPlanner, type Planner, type PlannerKind } from './planners';
 import type { SubgraphClient } from './subgraphClient';
-import { unresolvableFetchesOf, type UnresolvableFetches } from './unresolvableFetches';
 
 /**
  * Everything derived from one supergraph SDL. A request keeps the state it started with, so a hot swap
@@ -23,15 +22,12 @@ export interface SupergraphState {
   readonly schema: GraphQLSchema;
   readonly apiSchema: Schema;
   readonly supergraphSchema: GraphQLSchema;
-  readonly planner: QueryPlanner;
+  /** The planner of this supergraph (`queryPlan.planner`), built with it, before it goes live. */
+  readonly planner: Planner;
   readonly plans: LruMap<PreparedOperation>;
   readonly override: OverrideLabels;
   /** Authorization requirements of the supergraph; undefined when it has none (nothing to check per request). */
   readonly authorization: AuthorizationIndex | undefined;
-  /** Operations the planner would answer wrongly (see requiresConflicts.ts). */
-  readonly requiresConflicts: RequiresConflicts;
-  /** Plans the planner gets wrong with several keys (see unresolvableFetches.ts). */
-  readonly unresolvableFetches: UnresolvableFetches;
   /** Entity key field sets per type and subgraph (entity cache, invalidation). */
   readonly entityKeys: EntityKeys;
   readonly subgraphs: ReadonlyArray<{ name: string; url: string }>;
@@ -51,6 +47,8 @@ export function clientSchemaOf(apiSchema: Schema): GraphQLSchema {
 
 export interface StateOptions {
   planCacheMaxEntries: number;
+  /** Which planner plans (default apollo). */
+  planner?: PlannerKind | undefined;
   overrideLabels: Readonly<Record<string, boolean>>;
 }
 
@@ -76,16 +74,20 @@ export function buildSupergraphState(
     schema: clientSchemaOf(apiSchema),
     apiSchema,
     supergraphSchema,
-    planner: new QueryPlanner(supergraph, PLANNER_CONFIG),
+    planner: plannerOf(options.planner ?? 'apollo', supergraphSdl, supergraph, apiSchema, supergraphSchema),
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
-    requiresConflicts: requiresConflictsOf(supergraphSchema),
-    unresolvableFetches: unresolvableFetchesOf(supergraphSchema),
     authorization: authorizationOf(supergraphSchema),
     entityKeys: EntityKeys.of(supergraphSchema),
     subgraphs,
     clients,
   };
+}
+
+/** A supergraph's planner of the kind asked for (either plans in Apollo's JSON shape; see planners/). */
+export function plannerOf(kind: PlannerKind, supergraphSdl: string, supergraph: Supergraph, apiSchema: Schema, supergraphSchema: GraphQLSchema): Planner {
+  const apollo = () => apolloPlanner(supergraph, apiSchema, supergraphSchema, PLANNER_CONFIG);
+  return kind === 'rust' ? rustPlanner(supergraphSdl, apollo) : apollo();
 }
 
 function authorizationOf(supergraphSchema: GraphQLSchema): AuthorizationIndex | undefined {

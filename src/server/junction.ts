@@ -93,6 +93,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     exposeQueryPlan: config.queryPlan.expose,
     overrideLabels: config.queryPlan.overrideLabels,
     fastExecutor: config.execution.executor === 'junction',
+    planner: config.queryPlan.planner,
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
     headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },

@@ -1,6 +1,5 @@
 // Over 300 lines on purpose: one concern — running a plan's nodes and fetches (entity cache, representation
 // dedup, error paths), the hot path kept in one file so its allocations can be read together.
-import { applyRewrites } from '@apollo/gateway/dist/dataRewrites';
 import type { DeferNode, DeferredNode, FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
@@ -8,8 +7,12 @@ import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
 import type { TraceSpan } from '../../observability/tracing';
 import type { SubgraphRequests } from '../subgraphRequests';
 import { mergeInto } from './merge';
+import type { BatchFetchNode } from './planNodes';
+import { applyRewrites, type DataRewrite } from './rewrites';
 
 type Path = Array<string | number>;
+/** Where the errors of a batched subgraph answer land: all its places (no path), or the places of one `[alias, index, …]`. */
+type Remap = (errorPath: Path | undefined) => Path[];
 type Data = Record<string, unknown>;
 
 /** What one plan execution needs; built per request. */
@@ -89,7 +92,7 @@ export async function executeSubscriptionEvent(
   const run = new PlanRun(input, data);
   for (const raw of event.errors ?? []) run.errors.push(downstreamError(raw, primary.serviceName, Array.isArray(raw.path) ? (raw.path as Path) : undefined));
   if (event.data && typeof event.data === 'object') {
-    if (primary.outputRewrites) applyRewrites(input.supergraphSchema, primary.outputRewrites, event.data as Data);
+    if (primary.outputRewrites) applyRewrites(input.supergraphSchema, primary.outputRewrites as readonly DataRewrite[], event.data as Data);
     mergeInto(data, event.data as Data);
     if (rest) await run.node(rest, [], data);
   }
@@ -132,6 +135,13 @@ class PlanRun {
       }
       case 'Defer':
         return this.defer(node, path, data);
+      case 'BatchFetch' as PlanNode['kind']:
+        try {
+          await this.batch(node as unknown as BatchFetchNode);
+        } catch (err) {
+          this.errors.push(err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err)));
+        }
+        return;
       default:
         throw new Error(`plan node ${(node as PlanNode).kind} is not supported by the fast executor`);
     }
@@ -177,6 +187,75 @@ class PlanRun {
     await Promise.all(runs);
   }
 
+  /**
+   * Hive's BatchFetch: the entities at every path of every alias, one subgraph request with one `_entities`
+   * selection per alias (`$<representationsVariableName>` each), answers merged back per alias. Representations
+   * are deduplicated per alias as in a Fetch; the entity cache is not consulted (one request serves many paths).
+   */
+  private async batch(batch: BatchFetchNode): Promise<void> {
+    const fetch = batch as unknown as FetchNode;
+    const client = this.input.clients.get(batch.serviceName);
+    if (!client) throw new Error(`Couldn't find service with name "${batch.serviceName}"`);
+    const variables: Record<string, unknown> = Object.create(null);
+    for (const name of batch.variableUsages) if (Object.prototype.hasOwnProperty.call(this.input.variables, name)) variables[name] = this.input.variables[name];
+    const parts: Array<{ alias: BatchFetchNode['entityBatch']['aliases'][number]; entities: Data[]; places: Path[]; owners: number[][]; count: number }> = [];
+    for (const alias of batch.entityBatch.aliases) {
+      const entities: Data[] = [];
+      const places: Path[] = [];
+      for (const flattenPath of alias.paths) {
+        const found = flatten(this.root, flattenPath, 0);
+        const list = Array.isArray(found) ? found : [found];
+        const concrete = hydratedPaths(flattenPath, this.root);
+        list.forEach((e, i) => {
+          if (e === null || e === undefined) return;
+          entities.push(e as Data);
+          places.push(concrete[i] ?? []);
+        });
+      }
+      const representations: Data[] = [];
+      const owners: number[][] = [];
+      const seen = new Map<string, number>();
+      entities.forEach((entity, i) => {
+        const representation = select(this.input.supergraphSchema, entity, alias.requires);
+        if (!representation || !representation.__typename) return;
+        applyRewrites(this.input.supergraphSchema, alias.inputRewrites, representation);
+        const key = JSON.stringify(representation);
+        const known = seen.get(key);
+        if (known !== undefined) return void (owners[known] as number[]).push(i);
+        seen.set(key, representations.length);
+        representations.push(representation);
+        owners.push([i]);
+      });
+      variables[alias.representationsVariableName] = representations;
+      parts.push({ alias, entities, places, owners, count: representations.length });
+    }
+    if (parts.every((p) => p.count === 0)) return;
+    const byAlias = new Map(parts.map((p) => [p.alias.alias, p]));
+    const remap: Remap = (errorPath) => {
+      if (!errorPath) return parts.flatMap((p) => p.places);
+      const part = byAlias.get(String(errorPath[0]));
+      const index = errorPath[1];
+      if (!part || typeof index !== 'number') return [];
+      return (part.owners[index] ?? []).map((owner) => [...(part.places[owner] ?? []), ...errorPath.slice(2)]);
+    };
+    const answer = await this.send(client, fetch, variables, [], remap);
+    if (!answer.data) return;
+    for (const part of parts) {
+      const list = answer.data[part.alias.alias];
+      if (part.count === 0 || !Array.isArray(list)) continue;
+      for (let i = 0; i < list.length && i < part.owners.length; i++) {
+        const received = (list[i] ?? null) as Data | null;
+        const targets = part.owners[i] as number[];
+        for (const owner of targets) {
+          const existing = part.entities[owner] as Data;
+          if (received && !received.__typename) received.__typename = existing.__typename;
+          if (received && owner === targets[0]) applyRewrites(this.input.supergraphSchema, part.alias.outputRewrites, received);
+          mergeInto(existing, received);
+        }
+      }
+    }
+  }
+
   private async fetch(fetch: FetchNode, path: Path, data: unknown): Promise<void> {
     const client = this.input.clients.get(fetch.serviceName);
     if (!client) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
@@ -211,7 +290,7 @@ class PlanRun {
         if (entry && caching && !answer.failed) caching.cache.save(entry, received, answer.hint, sentAt, capSec, caching.principal);
       }
       if (!received) return;
-      if (fetch.outputRewrites) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, received);
+      if (fetch.outputRewrites) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites as readonly DataRewrite[], received);
       for (const entity of entities) mergeInto(entity, received);
       return;
     }
@@ -224,7 +303,7 @@ class PlanRun {
     for (let i = 0; i < entities.length; i++) {
       const representation = select(this.input.supergraphSchema, entities[i] as Data, fetch.requires);
       if (representation && representation.__typename) {
-        if (fetch.inputRewrites) applyRewrites(this.input.supergraphSchema, fetch.inputRewrites, representation);
+        if (fetch.inputRewrites) applyRewrites(this.input.supergraphSchema, fetch.inputRewrites as readonly DataRewrite[], representation);
         const key = JSON.stringify(representation);
         const known = seen.get(key);
         if (known !== undefined) {
@@ -276,7 +355,7 @@ class PlanRun {
       for (const owner of targets) {
         const existing = entities[owner] as Data;
         if (receivedEntity && !receivedEntity.__typename) receivedEntity.__typename = existing.__typename;
-        if (fetch.outputRewrites && receivedEntity && owner === targets[0]) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites, receivedEntity);
+        if (fetch.outputRewrites && receivedEntity && owner === targets[0]) applyRewrites(this.input.supergraphSchema, fetch.outputRewrites as readonly DataRewrite[], receivedEntity);
         mergeInto(existing, receivedEntity);
       }
     }
@@ -293,7 +372,7 @@ class PlanRun {
     for (const tag of hint.tags ?? []) tags.add(`g:${tag}`);
   }
 
-  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[][] | undefined): Promise<Received> {
+  private async send(client: SubgraphClient, fetch: FetchNode, variables: Record<string, unknown>, path: Path, owners: number[][] | Remap | undefined): Promise<Received> {
     const identity = this.input.identity;
     const request = `${requestHead(fetch)}${JSON.stringify(variables)}`;
     const body = identity?.extensionsJson ? `${request}${identity.extensionsJson}}` : `${request}}`;
@@ -303,6 +382,15 @@ class PlanRun {
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);
+    if (typeof owners === 'function') {
+      // A BatchFetch: the caller knows where each `[alias, index, …]` error path lands in the response.
+      const raws = response.errors ?? [];
+      for (const raw of response.failed ? raws.slice(0, 1) : raws) {
+        const at = response.failed ? owners(undefined) : owners(Array.isArray(raw.path) ? (raw.path as Path) : undefined);
+        for (const where of at.length > 0 ? at : [undefined]) this.errors.push(downstreamError(raw, fetch.serviceName, where));
+      }
+      return { data: response.data, hint, failed: raws.length > 0 };
+    }
     if (response.failed && response.errors?.[0]) {
       // No answer at all: the error stands at every place the fetch was to fill — each entity it was for, or
       // each root field it was to answer.
@@ -395,7 +483,17 @@ function flatten(value: unknown, path: readonly (string | number)[], i: number):
     return out;
   }
   const obj = value as Data;
+  // A type condition in the path (Hive's plans: `... on A|B`): only objects of those types go on.
+  if (typeof current === 'string' && current.startsWith(TYPE_CONDITION)) return typenameIn(obj, current) ? flatten(value, path, i + 1) : undefined;
   return flatten(Object.prototype.hasOwnProperty.call(obj, current as string) ? obj[current as string] : undefined, path, i + 1);
+}
+
+/** A Flatten path's type condition (Hive's plans): `... on A|B`, the exact typenames that go on. */
+const TYPE_CONDITION = '... on ';
+
+function typenameIn(obj: Data, condition: string): boolean {
+  const typename = obj.__typename;
+  return typeof typename !== 'string' || condition.slice(TYPE_CONDITION.length).split('|').includes(typename);
 }
 
 // The concrete response path of every non-null entity under a flatten path, in flatten order (only on errors).
@@ -405,7 +503,9 @@ function hydratedPaths(path: Path, root: Data): Path[] {
     if (data === null || data === undefined) return;
     const head = path[i];
     if (head === undefined) result.push(parent.slice());
-    else if (head === '@' || (typeof head === 'string' && Array.isArray(data))) {
+    else if (typeof head === 'string' && head.startsWith(TYPE_CONDITION) && !Array.isArray(data)) {
+      if (typenameIn(data as Data, head)) walk(parent, i + 1, data);
+    } else if (head === '@' || (typeof head === 'string' && Array.isArray(data))) {
       (data as unknown[]).forEach((value, index) => {
         parent.push(index);
         walk(parent, head === '@' ? i + 1 : i, value);

@@ -66,6 +66,9 @@ function supported(node: PlanNode | SubscriptionNode): boolean {
     case 'Defer':
       // Junction runs @defer itself (@apollo/gateway's executor has no Defer support): see executor.ts.
       return (!node.primary.node || supported(node.primary.node)) && node.deferred.every((d) => !d.node || supported(d.node));
+    case 'BatchFetch' as PlanNode['kind']:
+      // Hive's planner (planners/rustPlan.ts): only Junction's executor runs it.
+      return true;
     case 'Subscription':
       // Junction runs subscriptions itself (gateway/subscriptions): the primary fetch over graphql-ws, the rest per event.
       return supported(node.primary) && (!node.rest || supported(node.rest));
