@@ -20,7 +20,8 @@ import type { GraphQLError } from 'graphql';
  * operation, the client selects `f(arg: Y)` unaliased, or another selected field requires `f(arg: Y)`, the
  * planner fetches only one of the two and serves it for both — silently wrong data. Until the planner is fixed,
  * such operations are refused with a clear error (an alias on the client's field avoids the first case; the
- * second needs two operations). Hive Router's planner aliases the fetches and needs no guard.
+ * second needs two operations). Hive Router's planner aliases such fetches, but only at the top level of the
+ * requires selection (see `nestedOnly`).
  */
 export interface RequiresConflicts {
   /** undefined when the operation is safe to plan. */
@@ -34,8 +35,17 @@ interface RequiredWithArgs {
   args: string;
 }
 
+export interface RequiresConflictsOptions {
+  /**
+   * Only requirements below the requiring entity (`"category { f(arg: X) }"`): Hive Router's planner aliases a
+   * top-level required field fetched with two argument sets, but not a nested one (it then sends one value for
+   * both), so the rust planner refuses only those.
+   */
+  nestedOnly?: boolean;
+}
+
 /** Reads every `@join__field(requires: …)` of the supergraph whose required fields (at any depth) take arguments. */
-export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresConflicts {
+export function requiresConflictsOf(supergraphSchema: GraphQLSchema, options: RequiresConflictsOptions = {}): RequiresConflicts {
   // type name → required field name → what requires it and with which arguments
   const byType = new Map<string, Map<string, RequiredWithArgs[]>>();
   const record = (type: string, field: string, required: RequiredWithArgs) => {
@@ -53,12 +63,19 @@ export function requiresConflictsOf(supergraphSchema: GraphQLSchema): RequiresCo
         const requiring = `${type.name}.${field.name}`;
         // The requires selection is typed from the requiring type: walk it as a fragment on that type to find nested fields' parents.
         const typeInfo = new TypeInfo(supergraphSchema);
+        let depth = 0;
         visit(
           parse(`fragment Required on ${type.name} { ${requires.value.value} }`),
           visitWithTypeInfo(typeInfo, {
-            Field(node) {
-              const parent = typeInfo.getParentType();
-              if (parent && node.arguments?.length) record(parent.name, node.name.value, { requiring, args: printArgs(node.arguments) });
+            Field: {
+              enter(node) {
+                const parent = typeInfo.getParentType();
+                if (parent && node.arguments?.length && (depth > 0 || !options.nestedOnly)) record(parent.name, node.name.value, { requiring, args: printArgs(node.arguments) });
+                depth++;
+              },
+              leave() {
+                depth--;
+              },
             },
           }),
         );

@@ -87,7 +87,7 @@ export function buildSupergraphState(
 /** A supergraph's planner of the kind asked for (either plans in Apollo's JSON shape; see planners/). */
 export function plannerOf(kind: PlannerKind, supergraphSdl: string, supergraph: Supergraph, apiSchema: Schema, supergraphSchema: GraphQLSchema): Planner {
   const apollo = () => apolloPlanner(supergraph, apiSchema, supergraphSchema, PLANNER_CONFIG);
-  return kind === 'rust' ? rustPlanner(supergraphSdl, apollo) : apollo();
+  return kind === 'rust' ? rustPlanner(supergraphSdl, apollo, supergraphSchema) : apollo();
 }
 
 function authorizationOf(supergraphSchema: GraphQLSchema): AuthorizationIndex | undefined {

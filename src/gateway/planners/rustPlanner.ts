@@ -1,5 +1,6 @@
 import { QueryPlanner } from '@graphql-hive/router-query-planner';
-import { BREAK, GraphQLError, Kind, print, visit, type DocumentNode, type SelectionNode } from 'graphql';
+import { BREAK, GraphQLError, Kind, print, visit, type DocumentNode, type GraphQLSchema, type SelectionNode } from 'graphql';
+import { requiresConflictsOf } from '../requiresConflicts';
 import type { Planner } from './planner';
 import { fromRustPlan } from './rustPlan';
 
@@ -8,11 +9,13 @@ const printed = new WeakMap<DocumentNode, string>();
 
 /**
  * Hive Router's planner (@graphql-hive/router-query-planner, a Node addon), built from the supergraph SDL. Its
- * plans are translated to Apollo's shape (rustPlan.ts); it refuses nothing up front (it plans the @requires
- * cases Apollo's planner gets wrong).
+ * plans are translated to Apollo's shape (rustPlan.ts). It plans the top-level @requires cases Apollo's planner
+ * gets wrong, but sends one value for a nested required field selected with two argument sets: those
+ * operations are refused up front (requiresConflicts.ts, nestedOnly).
  */
-export function rustPlanner(supergraphSdl: string, introspection: () => Planner): Planner {
+export function rustPlanner(supergraphSdl: string, introspection: () => Planner, supergraphSchema: GraphQLSchema): Planner {
   const planner = new QueryPlanner(supergraphSdl);
+  const conflicts = requiresConflictsOf(supergraphSchema, { nestedOnly: true });
   // Hive's planner does not plan introspection (`__schema`, `__type`), and plans `@defer` as if it were absent:
   // those operations go to Apollo's planner, built on first use (introspection is answered from its plans as
   // stock does; `@defer` keeps its parts).
@@ -30,7 +33,7 @@ export function rustPlanner(supergraphSdl: string, introspection: () => Planner)
         throw err instanceof GraphQLError ? err : new GraphQLError(err instanceof Error ? err.message : String(err));
       }
     },
-    refuses: () => undefined,
+    refuses: (document, schema) => conflicts.check(document, schema),
   };
 }
 
