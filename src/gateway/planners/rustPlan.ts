@@ -39,8 +39,7 @@ function node(n: Rust.PlanNode): PlanNode | BatchFetchNode {
             alias: a.alias,
             representationsVariableName: a.representationsVariableName,
             paths: a.paths.map(flattenPath),
-            requires: a.requires as unknown as QueryPlanSelectionNode[],
-            inputRewrites: rewrites(a.inputRewrites),
+            ...withAliasedRequires(a.requires, rewrites(a.inputRewrites)),
             outputRewrites: rewrites(a.outputRewrites),
           })),
         },
@@ -73,10 +72,32 @@ function fetch(f: Rust.FetchNode): Record<string, unknown> {
     operationKind: f.operationKind ?? 'query',
     ...(f.operationName ? { operationName: f.operationName } : {}),
     operation: f.operation,
-    ...(f.requires && f.requires.length > 0 ? { requires: f.requires } : {}),
-    ...(f.inputRewrites?.length ? { inputRewrites: rewrites(f.inputRewrites) } : {}),
+    ...(f.requires && f.requires.length > 0 ? withAliasedRequires(f.requires, rewrites(f.inputRewrites)) : f.inputRewrites?.length ? { inputRewrites: rewrites(f.inputRewrites) } : {}),
     ...(f.outputRewrites?.length ? { outputRewrites: rewrites(f.outputRewrites) } : {}),
   };
+}
+
+/**
+ * Hive's requires may read a field from an alias the planner gave it (`{ name: "_internal_qp_alias_0", alias:
+ * "price" }`: the entity holds `_internal_qp_alias_0`, the representation must say `price`), where Apollo's
+ * alias is both. Translated to Apollo's shape: the field is read under its name, then an input KeyRenamer
+ * renames it in the representation.
+ */
+function withAliasedRequires(requires: readonly Rust.RequiresSelection[], inputRewrites: DataRewrite[] | undefined): { requires: QueryPlanSelectionNode[]; inputRewrites?: DataRewrite[] } {
+  const renames: DataRewrite[] = [];
+  const strip = (selections: readonly QueryPlanSelectionNode[], path: readonly string[]): QueryPlanSelectionNode[] =>
+    selections.map((sel) => {
+      if (sel.kind === 'InlineFragment') {
+        const at = sel.typeCondition ? [...path, `${TYPE_CONDITION}${sel.typeCondition}`] : path;
+        return { ...sel, selections: strip(sel.selections, at) };
+      }
+      const { alias, ...field } = sel;
+      if (alias && alias !== field.name) renames.push({ kind: 'KeyRenamer', path: [...path, field.name], renameKeyTo: alias });
+      return field.selections ? { ...field, selections: strip(field.selections, [...path, field.name]) } : field;
+    });
+  const stripped = strip(requires as unknown as QueryPlanSelectionNode[], []);
+  const all = [...renames, ...(inputRewrites ?? [])];
+  return { requires: stripped, ...(all.length > 0 ? { inputRewrites: all } : {}) };
 }
 
 function flattenPath(path: readonly Rust.FlattenNodePathSegment[]): string[] {
