@@ -1,3 +1,4 @@
+import { parse, print, visit } from 'graphql';
 import { startGatewayFor, type TestGateway } from '../helpers/gateway';
 import type { TestSubgraph } from '../helpers/subgraph';
 import { link, startFederation, type Federation } from './federation';
@@ -39,12 +40,15 @@ afterAll(() => fed?.stop());
 beforeEach(() => fed.clearRequests());
 
 const queries = (s: TestSubgraph) => s.requests.map((r) => r.query);
+// A subgraph query printed with its fields in order, the same whichever planner wrote it.
+const normalized = (query: string) =>
+  print(visit(parse(query), { SelectionSet: { leave: (node) => ({ ...node, selections: [...node.selections].sort((x, y) => print(x).localeCompare(print(y))) }) } }));
 
 test('@override: the field is answered by the subgraph it moved to, never by the one it moved from', async () => {
   const res = await fed.gateway.post('{ product(id: "p1") { name price } }');
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ data: { product: { name: 'Product p1', price: NEW.price } } });
-  expect(queries(fed.subgraph('products'))).toEqual(['{product(id:"p1"){__typename id name}}']);
+  expect(queries(fed.subgraph('products')).map(normalized)).toEqual([normalized('{product(id:"p1"){__typename id name}}')]);
   const pricing = queries(fed.subgraph('pricing'));
   expect(pricing).toHaveLength(1);
   expect(pricing[0]).toMatch(/_entities.*\bprice\b/);
@@ -81,7 +85,7 @@ test('progressive @override with percent(100) always sends the field to the new 
 test('progressive @override: fields with percent(0) and percent(100) in one operation each go to their own subgraph', async () => {
   const res = await fed.gateway.post('{ product(id: "p3") { inStock discount price } }');
   expect(res.body).toEqual({ data: { product: { inStock: OLD.inStock, discount: NEW.discount, price: NEW.price } } });
-  expect(queries(fed.subgraph('products'))).toEqual(['{product(id:"p3"){__typename id inStock}}']);
+  expect(queries(fed.subgraph('products')).map(normalized)).toEqual([normalized('{product(id:"p3"){__typename id inStock}}')]);
   const pricing = queries(fed.subgraph('pricing'));
   expect(pricing).toHaveLength(1);
   expect(pricing[0]).toMatch(/discount/);
