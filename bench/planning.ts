@@ -153,8 +153,9 @@ export function formatPlanning(result: PlanningResult): string {
   const inProcess = result.planners.map(({ planner, inProcess: s }) => [
     planner,
     s.buildMs.toFixed(1),
-    s.heldRssMiB.toFixed(1),
-    s.heldHeapMiB.toFixed(1),
+    // + 0 turns a rounded -0 into 0 (a delta near zero prints "0.0", not "-0.0").
+    (Math.round(s.heldRssMiB * 10) / 10 + 0).toFixed(1),
+    (Math.round(s.heldHeapMiB * 10) / 10 + 0).toFixed(1),
     s.coldBenchmarkMs.toFixed(1),
     s.warmBenchmarkMs.toFixed(2),
     String(s.benchmarkFetches),
