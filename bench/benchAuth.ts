@@ -14,7 +14,9 @@ export async function prepareBenchAuth(dir: string): Promise<string> {
   const secret = randomBytes(32).toString('hex');
   const configFile = join(dir, 'gateway.yaml');
   // Stock logs nothing per request: the access log is off here too (README "Performance" gives its cost).
-  writeFileSync(configFile, `auth:\n  algorithms: [HS256]\n  secrets:\n    - secret: "${secret}"\nlogging:\n  accessLog: false\n`);
+  // Metrics on a port the OS picks: in production they default to 127.0.0.1:9090, which another process on a
+  // shared machine may hold (the gateway would refuse to start).
+  writeFileSync(configFile, `auth:\n  algorithms: [HS256]\n  secrets:\n    - secret: "${secret}"\nlogging:\n  accessLog: false\nmetrics:\n  port: 0\n`);
   const token = await new SignJWT({ scope: 'read:email' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('1')

@@ -30,6 +30,10 @@ export interface JunctionRun {
 
 const RESPONSE_CACHE = 'cache:\n  response:\n    enabled: true\n';
 const ENTITY_CACHE = 'cache:\n  entities:\n    enabled: true\n';
+/** Hive Router's planner (@graphql-hive/router-query-planner) instead of @apollo/query-planner; same executor. */
+export const RUST_PLANNER = 'queryPlan:\n  planner: rust\n';
+/** Junction with each planner, side by side (the first is the default, Apollo's). */
+const BOTH_PLANNERS: readonly JunctionRun[] = [{ label: 'junction' }, { label: 'junction+rust', config: RUST_PLANNER }];
 
 /**
  * The Guild's federation benchmark query (graphql-hive/federation-benchmarks): deep nesting
@@ -60,7 +64,14 @@ export const OVERLAPPING_QUERIES: readonly string[] = Array.from({ length: 20 },
 ]).flat();
 
 export const WORKLOADS: readonly Workload[] = [
-  { name: 'benchmark', description: "The Guild's federation benchmark query", query: BENCHMARK_QUERY, operationName: 'TestQuery' },
+  {
+    name: 'benchmark',
+    description: "The Guild's federation benchmark query",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: BOTH_PLANNERS,
+    showTraffic: true,
+  },
   {
     name: 'benchmark-cached',
     description: "The Guild's benchmark query, Junction with cache.response.enabled (entries live 5 s: inventory's max-age)",
@@ -70,7 +81,7 @@ export const WORKLOADS: readonly Workload[] = [
     showTraffic: true,
     countHeader: 'age',
   },
-  { name: 'small', description: '{ me { name } }', query: SMALL_QUERY },
+  { name: 'small', description: '{ me { name } }', query: SMALL_QUERY, junctionRuns: BOTH_PLANNERS },
   { name: 'small-apq', description: '{ me { name } } by APQ hash only (registered once before the run)', query: SMALL_QUERY, persisted: true },
   {
     name: 'overlapping',

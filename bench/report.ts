@@ -1,5 +1,6 @@
 import type { DeferResult } from './defer';
 import type { DistinctResult } from './distinct';
+import type { PlanningResult } from './planning';
 import type { SubscriptionsResult } from './subscriptions';
 import type { SubgraphTraffic, TrafficCounts } from './subgraphTraffic';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -68,6 +69,8 @@ export interface BenchReport {
   readonly subscriptions?: SubscriptionsResult;
   /** Junction only (stock has no @defer): time to the first part and to the whole answer, with and without @defer. */
   readonly defer?: DeferResult;
+  /** Junction only, each planner: build time and memory, cold planning, startup with a prewarmed manifest. */
+  readonly planning?: PlanningResult;
   readonly environment: {
     readonly node: string;
     readonly platform: string;

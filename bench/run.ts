@@ -21,6 +21,7 @@ import {
 import { WORKLOADS, registrationBody, requestBodies, type JunctionRun, type Workload } from './queries';
 import { formatDefer, runDefer, type DeferResult } from './defer';
 import { formatDistinct, runDistinct, type DistinctResult } from './distinct';
+import { formatPlanning, runPlanning } from './planning';
 import { formatSubscriptions, runSubscriptionsBench, type SubscriptionsResult } from './subscriptions';
 import { prepareBenchAuth, requestHeaders } from './benchAuth';
 import { readTraffic, trafficBetween, type TrafficSnapshot } from './subgraphTraffic';
@@ -43,7 +44,7 @@ const ROOT = resolve(DIST_BENCH, '..', '..');
 const HOST = '127.0.0.1';
 
 /** Runs beside the workloads, each with its own module and output: memory under distinct operations, subscriptions. */
-const SPECIAL_RUNS = ['distinct', 'subscriptions', 'defer'] as const;
+const SPECIAL_RUNS = ['distinct', 'subscriptions', 'defer', 'planning'] as const;
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
@@ -58,7 +59,7 @@ Options:
                         requests are answered from a memo of the real first answer; see bench/memoProxy.ts)
   --only <names>        comma-separated workloads to run (default all):
                         ${[...WORKLOADS.map((w) => w.name), ...SPECIAL_RUNS].join(', ')}
-                        (subscriptions, defer: Junction only; stock has neither)
+                        (subscriptions, defer, planning: Junction only; planning compares its two planners)
   --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
                         bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
@@ -479,6 +480,15 @@ async function run(settings: Settings): Promise<void> {
     console.log('');
   }
 
+  // Cold planning with each planner: in-process figures, then startup with a prewarmed manifest.
+  const planning = settings.only && !settings.only.has('planning')
+    ? undefined
+    : await runPlanning({ quick: settings.quick, supergraphFile, junctionCli: settings.junctionCli, baseConfig: junctionConfig, tempDir, workerScript: join(DIST_BENCH, 'planningWorker.js'), progress });
+  if (planning) {
+    console.log(formatPlanning(planning));
+    console.log('');
+  }
+
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     environment,
@@ -487,6 +497,7 @@ async function run(settings: Settings): Promise<void> {
     distinct: distinctRows,
     ...(subscriptions ? { subscriptions } : {}),
     ...(defer ? { defer } : {}),
+    ...(planning ? { planning } : {}),
   };
   writeJsonReport(settings.output, report);
   console.log(`JSON results: ${relative(process.cwd(), settings.output) || settings.output}`);
