@@ -1,8 +1,9 @@
 /**
  * Tests run from the TypeScript sources through SWC (type checking is `npm run build` / `tsc --noEmit`).
- * The conformance suite runs twice: on Junction's executor and on @apollo/gateway's (execution.executor:
- * apollo), so every federation case proves the fast path answers exactly as stock does, and a third time on
- * Hive Router's query planner (queryPlan.planner: rust), so every case says which planner answers it.
+ * The conformance suite runs three times: with the defaults (Hive Router's planner, Junction's executor); as
+ * stock runs (@apollo/query-planner's plans on @apollo/gateway's executor), so every federation case proves the
+ * fast path answers exactly as stock does; and on @apollo/query-planner with Junction's executor — so every case
+ * says which planner answers it.
  */
 const common = {
   testEnvironment: 'node',
@@ -28,10 +29,10 @@ module.exports = {
     },
     {
       ...common,
-      displayName: 'conformance on the rust planner',
+      displayName: 'conformance on the apollo planner',
       roots: ['<rootDir>/test/conformance'],
       testMatch: ['**/*.test.ts'],
-      setupFiles: ['<rootDir>/test/helpers/env.ts', '<rootDir>/test/helpers/rustPlanner.ts'],
+      setupFiles: ['<rootDir>/test/helpers/env.ts', '<rootDir>/test/helpers/apolloPlanner.ts'],
     },
   ],
 };

@@ -31,9 +31,10 @@ export interface JunctionRun {
 const RESPONSE_CACHE = 'cache:\n  response:\n    enabled: true\n';
 const ENTITY_CACHE = 'cache:\n  entities:\n    enabled: true\n';
 /** Hive Router's planner (@graphql-hive/router-query-planner) instead of @apollo/query-planner; same executor. */
-export const RUST_PLANNER = 'queryPlan:\n  planner: rust\n';
+export const APOLLO_PLANNER = 'queryPlan:\n  planner: apollo\n';
 /** Junction with each planner, side by side (the first is the default, Apollo's). */
-const BOTH_PLANNERS: readonly JunctionRun[] = [{ label: 'junction' }, { label: 'junction+rust', config: RUST_PLANNER }];
+// `junction` runs the default planner (rust); `junction+apollo` the other one.
+const BOTH_PLANNERS: readonly JunctionRun[] = [{ label: 'junction' }, { label: 'junction+apollo', config: APOLLO_PLANNER }];
 
 /**
  * The Guild's federation benchmark query (graphql-hive/federation-benchmarks): deep nesting

@@ -248,7 +248,7 @@ export const configSchema = z
         shared: z.boolean().default(false),
         /** Who plans operations: `apollo` (@apollo/query-planner) or `rust` (Hive Router's planner,
          * @graphql-hive/router-query-planner). README "Query planners" gives the evidence for the default. */
-        planner: z.enum(['apollo', 'rust']).default('apollo'),
+        planner: z.enum(['apollo', 'rust']).default('rust'),
       })
       .strict()
       .default({}),

@@ -1,3 +1,4 @@
+import { testPlanner } from '../helpers/gateway';
 import { entityFetches, link, startFederation, type Federation } from './federation';
 
 // Product has two keys: "id", and "pid category { id tag }" (composite, nested). catalog knows Product only by
@@ -14,7 +15,7 @@ type CompositeKey = { pid: string; category: { id: string; tag: string } };
 const stockKey = (k: CompositeKey) => `${k.pid}/${k.category.id}/${k.category.tag}`;
 const byComposite = (k: CompositeKey) => PRODUCTS.find((p) => stockKey(p) === stockKey(k)) ?? null;
 
-const RUST = process.env.JUNCTION_TEST_PLANNER === 'rust';
+const RUST = testPlanner() === 'rust';
 
 let fed: Federation;
 

@@ -1,8 +1,9 @@
+import { testPlanner } from '../helpers/gateway';
 import type { GraphQLResult } from '../helpers/gateway';
 import { entityFetches, link, startFederation, type Federation } from './federation';
 
 // The operations @apollo/query-planner answers wrongly are refused on that planner (see expectRefusedOnApollo).
-const RUST = process.env.JUNCTION_TEST_PLANNER === 'rust';
+const RUST = testPlanner() === 'rust';
 
 // products owns Product's price (per currency) and weight, and Category's average price (per currency);
 // shipping and customs compute from them with @requires selections that pass arguments.

@@ -1,3 +1,4 @@
+import { testPlanner } from '../helpers/gateway';
 import { entityFetches, link, startFederation, type Federation } from './federation';
 
 // products owns Product's physical data; shipping computes from it with @requires (a field with an
@@ -90,7 +91,7 @@ test.each([
   ['after', '{ products { shippingCost weight(unit: G) } }'],
 ])('@requires with an argument: a client field with another argument %s it is refused, not answered wrongly', async (_where, query) => {
   const res = await fed.gateway.post(query);
-  if (process.env.JUNCTION_TEST_PLANNER === 'rust') {
+  if (testPlanner() === 'rust') {
     expect(res.body).toEqual({ data: { products: [{ weight: 20000, shippingCost: 100 }, { weight: 2, shippingCost: 5 }] } });
     return;
   }

@@ -73,6 +73,14 @@ export function writeTemp(name: string, content: string): string {
   return path;
 }
 
+/**
+ * The planner test gateways plan with: JUNCTION_TEST_PLANNER (a jest project sets it), else the default
+ * (`queryPlan.planner`: rust). Conformance cases whose answer depends on the planner ask this.
+ */
+export function testPlanner(): 'apollo' | 'rust' {
+  return process.env.JUNCTION_TEST_PLANNER === 'apollo' ? 'apollo' : 'rust';
+}
+
 /** Adds `queryPlan.planner` to a test's gateway.yaml, inside its `queryPlan` section when it has one. */
 function withPlanner(yaml: string, planner: string): string {
   if (/^queryPlan:/m.test(yaml)) return yaml.replace(/^queryPlan:\n/m, `queryPlan:\n  planner: ${planner}\n`);

@@ -1,6 +1,8 @@
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { startGatewayFor, type TestGateway } from '../../helpers/gateway';
 
+const APOLLO = 'queryPlan:\n  planner: apollo\n';
+
 const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 const EXPECTED_TEXT = `QueryPlan {
   Sequence {
@@ -44,7 +46,8 @@ describe('query plan inspection', () => {
     stock = await startTestSubgraph('stock', `${fed} type Product @key(fields: "id") { id: ID! inStock: Boolean }`, {
       Product: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, inStock: true }) },
     });
-    gateway = await startGatewayFor([products, stock]);
+    // The expected texts are @apollo/query-planner's plans (Hive's are printed in the same dialects: planners.test.ts).
+    gateway = await startGatewayFor([products, stock], APOLLO);
   });
   afterAll(async () => {
     await gateway.stop();
@@ -106,7 +109,7 @@ describe('query plan inspection', () => {
   });
 
   it('ignores the headers when exposure is off (the production default)', async () => {
-    const prod = await startGatewayFor([products, stock], undefined, { NODE_ENV: 'production' });
+    const prod = await startGatewayFor([products, stock], APOLLO, { NODE_ENV: 'production' });
     try {
       const res = await prod.post(query, undefined, { 'Apollo-Query-Plan-Experimental': '1', 'Apollo-Expose-Query-Plan': 'dry-run' });
       expect(res.body).toEqual({ data: { top: [{ name: 'Chair', inStock: true }] } });

@@ -1,2 +1,0 @@
-// Makes test gateways plan with Hive Router's query planner (queryPlan.planner: rust; see jest.config.js).
-process.env.JUNCTION_TEST_PLANNER = 'rust';
