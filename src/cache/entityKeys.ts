@@ -9,7 +9,11 @@ export type KeyFields = ReadonlyMap<string, KeyFields | null>;
  * representation or a result object, for the entity cache and invalidation.
  */
 export class EntityKeys {
-  private constructor(private readonly byType: ReadonlyMap<string, ReadonlyMap<string, readonly KeyFields[]>>) {}
+  private constructor(
+    private readonly byType: ReadonlyMap<string, ReadonlyMap<string, readonly KeyFields[]>>,
+    /** "type\0subgraph" → the keys that subgraph resolves (empty: it declares keys but resolves none). */
+    private readonly resolvable: ReadonlyMap<string, readonly KeyFields[]>,
+  ) {}
 
   static of(supergraphSchema: GraphQLSchema): EntityKeys {
     const graphs = new Map<string, string>();
@@ -19,6 +23,7 @@ export class EntityKeys {
       if (name) graphs.set(value.name.value, name);
     }
     const byType = new Map<string, Map<string, KeyFields[]>>();
+    const resolvable = new Map<string, KeyFields[]>();
     for (const type of Object.values(supergraphSchema.getTypeMap())) {
       const nodes = [type.astNode, ...(('extensionASTNodes' in type ? type.extensionASTNodes : undefined) ?? [])];
       for (const node of nodes) {
@@ -31,12 +36,26 @@ export class EntityKeys {
           let bySubgraph = byType.get(type.name);
           if (!bySubgraph) byType.set(type.name, (bySubgraph = new Map()));
           const keys = bySubgraph.get(subgraph) ?? [];
-          keys.push(fieldsOf(parse(`{${key}}`, { noLocation: true }).definitions[0] as { selectionSet: SelectionSetNode }));
+          const fields = fieldsOf(parse(`{${key}}`, { noLocation: true }).definitions[0] as { selectionSet: SelectionSetNode });
+          keys.push(fields);
           bySubgraph.set(subgraph, keys);
+          const id = `${type.name}\u0000${subgraph}`;
+          const own = resolvable.get(id) ?? [];
+          resolvable.set(id, own);
+          const flag = directive.arguments?.find((a) => a.name.value === 'resolvable')?.value;
+          if (!(flag?.kind === Kind.BOOLEAN && !flag.value)) own.push(fields);
         }
       }
     }
-    return new EntityKeys(byType);
+    return new EntityKeys(byType, resolvable);
+  }
+
+  /**
+   * The keys `subgraph` resolves `type` by (`@key` without `resolvable: false`): empty when it declares keys but
+   * resolves none, undefined when it declares no key for the type.
+   */
+  resolvableKeys(type: string, subgraph: string): readonly KeyFields[] | undefined {
+    return this.resolvable.get(`${type}\u0000${subgraph}`);
   }
 
   isEntity(type: string): boolean {

@@ -68,25 +68,33 @@ export function buildSupergraphState(
     clients.set(name, clientFor(name, url));
   }
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+  const entityKeys = EntityKeys.of(supergraphSchema);
   return {
     id: createHash('sha256').update(supergraphSdl).digest('hex'),
     supergraphSdl,
     schema: clientSchemaOf(apiSchema),
     apiSchema,
     supergraphSchema,
-    planner: plannerOf(options.planner ?? 'apollo', supergraphSdl, supergraph, apiSchema, supergraphSchema),
+    planner: plannerOf(options.planner ?? 'apollo', supergraphSdl, supergraph, apiSchema, supergraphSchema, entityKeys),
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     authorization: authorizationOf(supergraphSchema),
-    entityKeys: EntityKeys.of(supergraphSchema),
+    entityKeys,
     subgraphs,
     clients,
   };
 }
 
 /** A supergraph's planner of the kind asked for (either plans in Apollo's JSON shape; see planners/). */
-export function plannerOf(kind: PlannerKind, supergraphSdl: string, supergraph: Supergraph, apiSchema: Schema, supergraphSchema: GraphQLSchema): Planner {
-  const apollo = () => apolloPlanner(supergraph, apiSchema, supergraphSchema, PLANNER_CONFIG);
+export function plannerOf(
+  kind: PlannerKind,
+  supergraphSdl: string,
+  supergraph: Supergraph,
+  apiSchema: Schema,
+  supergraphSchema: GraphQLSchema,
+  entityKeys: EntityKeys = EntityKeys.of(supergraphSchema),
+): Planner {
+  const apollo = () => apolloPlanner(supergraph, apiSchema, supergraphSchema, entityKeys, PLANNER_CONFIG);
   return kind === 'rust' ? rustPlanner(supergraphSdl, apollo, supergraphSchema) : apollo();
 }
 
