@@ -1,5 +1,6 @@
 import { meros } from 'meros/browser';
 import { writeTemp, type TestGateway } from '../../helpers/gateway';
+import { readParts } from '../../helpers/multipart';
 import { waitFor } from '../../helpers/waitFor';
 import { postReview, reviewSubscribers } from './fixture';
 import { activeOn, firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP_PRODUCTS, type SampleFleet } from './httpFixture';
@@ -8,13 +9,7 @@ import { activeOn, firstCode, postMultipart, REVIEW_ADDED, startSampleFleet, TOP
 async function partsOf(res: Response): Promise<{ parts: unknown[]; finished: Promise<void> }> {
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('multipart/mixed;boundary="graphql";subscriptionSpec="1.0"');
-  const parts = await meros<unknown>(res);
-  if (parts instanceof Response) throw new Error('not a multipart response');
-  const seen: unknown[] = [];
-  const finished = (async () => {
-    for await (const part of parts) seen.push(part.json ? part.body : `not JSON: ${String(part.body)}`);
-  })();
-  return { parts: seen, finished };
+  return readParts(res);
 }
 
 const isHeartbeat = (part: unknown): boolean => JSON.stringify(part) === '{}';

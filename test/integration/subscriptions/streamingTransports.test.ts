@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import { createClient, type ExecutionResult } from 'graphql-sse';
-import { meros } from 'meros/browser';
 import { errorBody } from '../../../src/errors';
 import { serveMultipart } from '../../../src/server/multipartTransport';
 import { createSseTransport } from '../../../src/server/sseTransport';
@@ -10,6 +9,7 @@ import { StreamConnections } from '../../../src/server/streamConnections';
 import { waitFor } from '../../helpers/waitFor';
 import { postMultipart } from './httpFixture';
 import { PushStream } from './pushStream';
+import { readParts } from '../../helpers/multipart';
 
 const SHUTTING_DOWN = { message: 'The gateway is stopping.', extensions: { code: 'SHUTTING_DOWN' } };
 
@@ -64,17 +64,6 @@ const front = async (settings?: Parameters<typeof startFront>[0]) => {
 afterEach(async () => {
   await Promise.all(fronts.splice(0).map((f) => f.stop()));
 });
-
-/** Reads every multipart part in the background (JSON bodies), for waitFor to look at. */
-async function readParts(res: Response): Promise<{ parts: unknown[]; finished: Promise<void> }> {
-  const parts = await meros<unknown>(res);
-  if (parts instanceof Response) throw new Error(`not multipart: ${res.status} ${await parts.text()}`);
-  const seen: unknown[] = [];
-  const finished = (async () => {
-    for await (const part of parts) seen.push(part.json ? part.body : `not JSON: ${String(part.body)}`);
-  })();
-  return { parts: seen, finished };
-}
 
 describe('multipart subscriptions over a driven stream', () => {
   it('writes Apollo Router\'s framing: a part per event, a terminal error part, the closing delimiter', async () => {
