@@ -31,8 +31,8 @@ export interface JunctionGatewayOptions {
   exposeQueryPlan: boolean;
   /** Non-percentage progressive-override labels to treat as active. */
   overrideLabels: Readonly<Record<string, boolean>>;
-  /** Which planner plans (`queryPlan.planner`); default apollo. */
-  planner?: PlannerKind | undefined;
+  /** Which planner plans (`queryPlan.planner`). */
+  planner: PlannerKind;
   /** Junction's executor and compiled shaper; false runs every plan on @apollo/gateway's executor. */
   fastExecutor: boolean;
   /** What subgraphs learn about the caller (the principal is GatewayContext.principal, set by the pipeline). */

@@ -47,8 +47,8 @@ export function clientSchemaOf(apiSchema: Schema): GraphQLSchema {
 
 export interface StateOptions {
   planCacheMaxEntries: number;
-  /** Which planner plans (default apollo). */
-  planner?: PlannerKind | undefined;
+  /** Which planner plans (`queryPlan.planner`). */
+  planner: PlannerKind;
   overrideLabels: Readonly<Record<string, boolean>>;
 }
 
@@ -75,7 +75,7 @@ export function buildSupergraphState(
     schema: clientSchemaOf(apiSchema),
     apiSchema,
     supergraphSchema,
-    planner: plannerOf(options.planner ?? 'apollo', supergraphSdl, supergraph, apiSchema, supergraphSchema, entityKeys),
+    planner: plannerOf(options.planner, supergraphSdl, supergraph, apiSchema, supergraphSchema, entityKeys),
     plans: new LruMap(options.planCacheMaxEntries),
     override: overrideLabelsOf(supergraphSdl, options.overrideLabels),
     authorization: authorizationOf(supergraphSchema),
