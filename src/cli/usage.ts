@@ -13,13 +13,16 @@ Usage:
                                                 a development token the gateway accepts outside production
 
 Subgraph registry (a running gateway's admin API):
-  junction publish <name> --url <routing url> (--schema <file.graphql> | --introspect <subgraph url>) [--author <who>]
+  junction publish <name> --url <routing url> (--schema <file.graphql> | --introspect <subgraph url>) [--canary <percent>] [--author <who>]
+                                                --canary: serve the new supergraph to that share of clients first, judged and promoted by itself
   junction check <name> (--schema <file.graphql> | --introspect <subgraph url> | --delete) [--url <routing url>] [--format text|json]
                                                 dry run of a publish or delete; exit 1 if it does not compose or breaks the schema
   junction subgraphs list
   junction subgraphs delete <name> [--author <who>]
   junction history                              the supergraph versions, newest first
   junction rollback <version> [--author <who>]
+  junction canary status|promote|abort [--author <who>] [--format text|json]
+                                                the canary release under way and the judge's figures; promote it now, or abort it
   Each also takes --gateway <url> (env JUNCTION_GATEWAY_URL, default http://localhost:4000) and --token <token>
   (env JUNCTION_ADMIN_TOKEN, required); --author defaults to GITHUB_ACTOR, GITLAB_USER_LOGIN or USER.
 

@@ -249,6 +249,12 @@ export const configSchema = z
         /** Who plans operations: `apollo` (@apollo/query-planner) or `rust` (Hive Router's planner,
          * @graphql-hive/router-query-planner). README "Query planners" gives the evidence for the default. */
         planner: z.enum(['apollo', 'rust']).default('rust'),
+        /**
+         * How `@override(label: "percent(N)")` decides: `client` — by a hash of the client key (the rate-limit rules:
+         * token subject, API-key header, address), so one client always sees the same side; `request` — a fresh
+         * roll per request (Apollo Router's behaviour).
+         */
+        overrideStickiness: z.enum(['client', 'request']).default('client'),
       })
       .strict()
       .default({}),
@@ -530,6 +536,26 @@ export const configSchema = z
          * WHATWG-normalized URL), else 400 SUBGRAPH_URL_NOT_ALLOWED. Empty: any http(s) URL.
          */
         allowedUrls: z.array(regex).default([]),
+        /** Canary releases (`junction publish --canary`, docs/canary.md): how a candidate is judged and ramped. */
+        canary: z
+          .object({
+            /** A stage lasts at least this long before the canary moves to the next share (or is promoted). */
+            windowMs: z.number().int().min(100).max(86_400_000).default(300_000),
+            /** Requests each variant must have served (operations both serve) in a stage before it is judged. */
+            minRequests: z.number().int().min(1).default(200),
+            /** Shares after the first, in percent, each after a window within thresholds; 100 (promotion) follows the last. */
+            ramp: z.array(z.number().gt(0).lt(100)).default([]),
+            /** Rolled back when the canary's failure rate exceeds the stable one's by more than this (0.01 = one point). */
+            maxErrorRateIncrease: z.number().min(0).max(1).default(0.01),
+            /** Rolled back when the canary's p95 latency exceeds max(stable p95 × this, stable p95 + latencyToleranceMs). */
+            maxLatencyRatio: z.number().min(1).default(1.5),
+            /** Absolute slack for the latency comparison (fast operations jitter by more than any ratio). */
+            latencyToleranceMs: z.number().min(0).default(25),
+            /** How often each replica adds its figures to the shared ones and the canary is judged. */
+            evaluateIntervalMs: z.number().int().min(50).max(60_000).default(5_000),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
       .default({}),
