@@ -154,6 +154,43 @@ describe('canary releases', () => {
       }
     }, 90_000);
 
+    it('lets a request in flight on the canary finish on it when the release is aborted', async () => {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow = await startTestSubgraph('reviews', REVIEWS_V2_SDL, {
+        Product: {
+          __resolveReference: async (ref: { id: string }) => {
+            await held;
+            return { id: ref.id, reviews: [{ id: `r${ref.id}`, body: `About ${ref.id}`, rating: 4 }] };
+          },
+        },
+      });
+      const gateway = await startRegistryGateway({ dataDir: tempDir(), seed, yaml: CLIENT_KEY_YAML });
+      try {
+        await gateway.junction.ready;
+        expect((await gateway.admin('POST', '/admin/subgraphs/reviews', { url: slow.url, sdl: REVIEWS_V2_SDL, canary: 50 })).status).toBe(200);
+        const client = await waitFor(async () => {
+          for (let i = 0; i < 100; i++) {
+            const res = await query(gateway, `inflight-${i}`, '{ __type(name: "Review") { fields { name } } }');
+            if ((res.body.data as { __type: { fields: Array<{ name: string }> } }).__type.fields.some((f) => f.name === 'rating')) return `inflight-${i}`;
+          }
+          return undefined;
+        }, 'a client of the canary');
+        const inFlight = query(gateway, client, '{ products { reviews { rating } } }');
+        await waitFor(() => (slow.requests.length > 0 ? true : undefined), 'the canary subgraph to be asked');
+        expect((await gateway.admin('POST', '/admin/canary/abort', {})).status).toBe(200);
+        expect(gateway.junction.gateway.servedCanary).toBeUndefined();
+        release();
+        expect((await inFlight).body).toEqual({ data: { products: [{ reviews: [{ rating: 4 }] }, { reviews: [{ rating: 4 }] }] } });
+        // Its next request is served by the stable version.
+        expect((await query(gateway, client, '{ products { reviews { rating } } }')).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      } finally {
+        release();
+        await gateway.stop();
+        await slow.stop();
+      }
+    }, 60_000);
+
     it('promotes a healthy canary through the ramp', async () => {
       const judging = 'canary:\n    windowMs: 1000\n    minRequests: 20\n    evaluateIntervalMs: 100\n    ramp: [50]\n';
       const gateway = await startRegistryGateway({ dataDir: tempDir(), seed, yaml: CLIENT_KEY_YAML, registryYaml: `  ${judging}` });
