@@ -110,6 +110,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   const supergraphInfo = new Gauge({ name: 'junction_supergraph_info', help: 'The active supergraph (sha256 of its SDL): 1.', labelNames: ['supergraph'], registers });
   const canaryShare = new Gauge({ name: 'junction_canary_percent', help: 'Share of clients served a canary release (0: none under way).', registers });
   const canaryDecisions = new Counter({ name: 'junction_canary_decisions_total', help: 'Canary release steps taken here (start, advance, promote, rollback, abort).', labelNames: ['action'], registers });
+  for (const action of ['start', 'advance', 'promote', 'rollback', 'abort']) canaryDecisions.inc({ action }, 0);
   const activations = new Counter({ name: 'junction_supergraph_activations_total', help: 'Supergraphs activated (the first one included).', registers });
   const streamConnections = new Gauge({ name: 'junction_stream_connections', help: 'Open long-lived client connections by transport (websocket, sse, multipart).', labelNames: ['transport'], registers });
 
