@@ -181,8 +181,8 @@ function junctionSpec(settings: Settings, run: JunctionRun, profileName: string)
         profile,
       ),
     graphqlUrl: (port) => `http://${HOST}:${port}/graphql`,
-    // /health is 200 only once a supergraph is active and /graphql can answer.
-    isReady: async (port) => (await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200,
+    // /ready is 200 only once a supergraph is active and /graphql can answer (with --workers: on every worker).
+    isReady: async (port) => (await fetch(`http://${HOST}:${port}/ready`, { signal: AbortSignal.timeout(1_000) })).status === 200,
   };
 }
 

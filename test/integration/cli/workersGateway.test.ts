@@ -7,7 +7,9 @@ import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { waitFor } from '../../helpers/waitFor';
 
-const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
+const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])';
+/** `items(first: n)` has an estimated cost of n. */
+const SDL = `${fed} type Query { hello: String, items(first: Int!): [Item!]! @listSize(slicingArguments: ["first"]) } type Item { id: ID! }`;
 
 /** One request on a connection of its own: node:cluster hands connections (not requests) to workers in turn. */
 function call(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; text: string }> {
@@ -24,11 +26,11 @@ function call(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ st
   });
 }
 
-async function send(url: string, count: number): Promise<number[]> {
+async function send(url: string, count: number, query = '{ hello }'): Promise<number[]> {
   const statuses: number[] = [];
   // A few at a time, so both workers take connections while none is starved.
   for (let i = 0; i < count; i += 10) {
-    const batch = await Promise.all(Array.from({ length: Math.min(10, count - i) }, () => call(url, 'POST', { query: '{ hello }' })));
+    const batch = await Promise.all(Array.from({ length: Math.min(10, count - i) }, () => call(url, 'POST', { query })));
     statuses.push(...batch.map((r) => r.status));
   }
   return statuses;
@@ -50,7 +52,9 @@ describe('junction serve --workers 2 presents one gateway', () => {
   let supergraphSdl: string;
 
   beforeAll(async () => {
-    subgraph = await startTestSubgraph('s', `${fed} type Query { hello: String }`, { Query: { hello: () => 'hi' } });
+    subgraph = await startTestSubgraph('s', SDL, {
+      Query: { hello: () => 'hi', items: (_: unknown, args: { first: number }) => Array.from({ length: args.first }, (_x, i) => ({ id: String(i) })) },
+    });
     const composed = composeSubgraphs([subgraph]);
     if (!composed.ok) throw new Error('composition failed');
     supergraphSdl = composed.supergraphSdl;
@@ -106,6 +110,20 @@ describe('junction serve --workers 2 presents one gateway', () => {
     }
   });
 
+  it('enforces a global cost budget once across workers (in-memory store)', async () => {
+    const { cli, started } = serve('rateLimit:\n  enabled: true\n  windowSec: 3600\n  perClient:\n    requests: 0\n  global:\n    cost: 100\n');
+    try {
+      const url = await started();
+      // Each costs 10: ten fit in the budget, whichever worker serves them.
+      const statuses = await send(url, 40, '{ items(first: 10) { id } }');
+      expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
   it('is ready once every worker serves the same supergraph, and a reload reaches both before /ready says so', async () => {
     const path = writeTemp('supergraph.graphql', supergraphSdl);
     const { cli, started } = serve('supergraph:\n  watch: true\n', path);
@@ -123,7 +141,7 @@ describe('junction serve --workers 2 presents one gateway', () => {
       expect(before.workers.expected).toBe(2);
       const [oldId] = Object.keys(before.workers.supergraphs);
 
-      const changed = composeSubgraphs([{ ...subgraph, sdl: `${fed} type Query { hello: String, other: Int }` }]);
+      const changed = composeSubgraphs([{ ...subgraph, sdl: SDL.replace('hello: String', 'hello: String, other: Int') }]);
       if (!changed.ok) throw new Error('composition failed');
       writeFileSync(path, changed.supergraphSdl);
       const after = await waitFor(async () => {
