@@ -61,8 +61,8 @@ describe('junction serve --workers 2 presents one gateway', () => {
   });
   afterAll(() => subgraph.stop());
 
-  const serve = (yaml: string, supergraphPath = writeTemp('supergraph.graphql', supergraphSdl)) => {
-    const cli = spawnCli(['serve', '--supergraph', supergraphPath, '--config', writeTemp('gateway.yaml', yaml), '--port', '0', '--host', '127.0.0.1', '--workers', '2'], { LOG_LEVEL: 'warn' });
+  const serve = (yaml: string, supergraphPath = writeTemp('supergraph.graphql', supergraphSdl), logLevel = 'warn') => {
+    const cli = spawnCli(['serve', '--supergraph', supergraphPath, '--config', writeTemp('gateway.yaml', yaml), '--port', '0', '--host', '127.0.0.1', '--workers', '2'], { LOG_LEVEL: logLevel });
     const pids = (): number[] => [...cli.output().matchAll(/worker (\d+) ready/g)].map((m) => Number(m[1]));
     const started = async (): Promise<string> => {
       const url = await waitFor(() => /listening on (http:\S+) \(2 workers\)/.exec(cli.output())?.[1], 'the supervisor to announce');
@@ -91,6 +91,25 @@ describe('junction serve --workers 2 presents one gateway', () => {
       expect(await requestsCounted(metricsUrl)).toBe(200);
       expect(await send(url, 20)).toEqual(Array(20).fill(200));
       expect(await requestsCounted(metricsUrl)).toBe(220);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('serves the sum on the metrics listener of its own, which the workers share', async () => {
+    const { cli, started } = serve('metrics:\n  port: 0\n', undefined, 'info');
+    try {
+      const url = await started();
+      const metricsUrls = await waitFor(() => {
+        const urls = [...cli.output().matchAll(/"metricsUrl":"([^"]+)"/g)].map((m) => m[1] as string);
+        return urls.length >= 2 ? urls : undefined;
+      }, 'both workers to log their metrics URL');
+      // node:cluster shares the listener as it shares the GraphQL port: one port, whichever worker answers.
+      expect(new Set(metricsUrls).size).toBe(1);
+      expect(await call(url.replace(/\/graphql$/, '/metrics'), 'GET')).toMatchObject({ status: 404 });
+      expect(await send(url, 30)).toEqual(Array(30).fill(200));
+      for (let scrape = 0; scrape < 4; scrape++) expect(await requestsCounted(metricsUrls[0] as string)).toBe(30);
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exited;
