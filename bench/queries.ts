@@ -39,6 +39,8 @@ export const APOLLO_PLANNER = 'queryPlan:\n  planner: apollo\n';
 const BOTH_PLANNERS: readonly JunctionRun[] = [{ label: 'junction' }, { label: 'junction+apollo', config: APOLLO_PLANNER }];
 /** `--workers 2` (docs/workers.md): two gateway processes on one port, on a machine the load generator shares. */
 const TWO_WORKERS: JunctionRun = { label: 'junction --workers 2', args: ['--workers', '2'] };
+/** Rate limits with the in-memory store: with workers, each request's budget is spent in the supervisor over IPC. */
+const RATE_LIMITED = 'rateLimit:\n  enabled: true\n  perClient:\n    requests: 1000000000\n';
 
 /**
  * The Guild's federation benchmark query (graphql-hive/federation-benchmarks): deep nesting
@@ -86,7 +88,12 @@ export const WORKLOADS: readonly Workload[] = [
     showTraffic: true,
     countHeader: 'age',
   },
-  { name: 'small', description: '{ me { name } }', query: SMALL_QUERY, junctionRuns: [...BOTH_PLANNERS, TWO_WORKERS] },
+  {
+    name: 'small',
+    description: '{ me { name } }',
+    query: SMALL_QUERY,
+    junctionRuns: [...BOTH_PLANNERS, TWO_WORKERS, { label: 'junction +rate-limit', config: RATE_LIMITED }, { ...TWO_WORKERS, label: 'junction --workers 2 +rate-limit', config: RATE_LIMITED }],
+  },
   { name: 'small-apq', description: '{ me { name } } by APQ hash only (registered once before the run)', query: SMALL_QUERY, persisted: true },
   {
     name: 'overlapping',
