@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeSubgraphs, introspect } from '../src/composition';
 import { postGraphQL, runLoad } from './load';
-import { assertProcAvailable, clockTicksPerSecond, readCpuTicks, readPeakRssBytes } from './procStats';
+import { assertProcAvailable, clockTicksPerSecond, readCpuTicks, readTreeCpuTicks, readTreePeakRssBytes } from './procStats';
 import {
   childEnv,
   freePort,
@@ -176,13 +176,13 @@ function junctionSpec(settings: Settings, run: JunctionRun, profileName: string)
       spawnNode(
         run.label,
         settings.junctionCli,
-        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(configFile ? ['--config', configFile] : [])],
+        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(configFile ? ['--config', configFile] : []), ...(run.args ?? [])],
         childEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
         profile,
       ),
     graphqlUrl: (port) => `http://${HOST}:${port}/graphql`,
-    // /health is 200 only once a supergraph is active and /graphql can answer.
-    isReady: async (port) => (await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200,
+    // /ready is 200 only once a supergraph is active and /graphql can answer (with --workers: on every worker).
+    isReady: async (port) => (await fetch(`http://${HOST}:${port}/ready`, { signal: AbortSignal.timeout(1_000) })).status === 200,
   };
 }
 
@@ -273,15 +273,16 @@ async function measureGateway(
       onMeasureStart: () =>
         sample(() => {
           if (subgraphs) trafficBefore = readTraffic(subgraphs);
-          cpuBefore = readCpuTicks(child.pid);
+          // The whole tree: with --workers the gateway is a supervisor and its workers.
+          cpuBefore = readTreeCpuTicks(child.pid);
           if (subgraphs) subgraphCpuBefore = readCpuTicks(subgraphs.pid);
         }),
       onMeasureEnd: () =>
         sample(() => {
-          cpuAfter = readCpuTicks(child.pid);
+          cpuAfter = readTreeCpuTicks(child.pid);
           if (subgraphs) subgraphCpuAfter = readCpuTicks(subgraphs.pid);
           if (subgraphs) trafficAfter = readTraffic(subgraphs);
-          peakRss = readPeakRssBytes(child.pid);
+          peakRss = readTreePeakRssBytes(child.pid);
         }),
     });
     assertAlive();
