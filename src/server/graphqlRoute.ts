@@ -115,7 +115,9 @@ async function serveGraphQL(
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    res.end(result.body.string);
+    // As bytes: given a string, Node prepends the header block to it (a new 30–90 KB string per answer, copied
+    // again to be written) and measures it for Content-Length; a Buffer is encoded once, off the JS heap.
+    res.end(Buffer.from(result.body.string));
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
