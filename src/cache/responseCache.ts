@@ -109,6 +109,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
   const { store, invalidations, gateway, logger } = options;
   // Misses in flight, by key: N identical requests arriving at a cold (or just expired) entry run once.
   const inflight = new Map<string, Promise<Settled | undefined>>();
+  // The request headers that are part of the key, for the caches downstream (a CDN, a browser) to key on too.
+  const vary = options.varyHeaders.join(', ');
   const counted = (result: 'hit' | 'miss'): void => options.metrics?.cacheRequest('response', result === 'miss' && !store.available() ? 'error' : result);
 
   const hit = (rc: GraphQLRequestContext<CacheContext>, slot: StoredAnswerSlot, entry: Entry, now: number) => {
@@ -122,6 +124,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
       ['age', String(age)],
       ['etag', answer.etag],
     ]);
+    if (vary) headers.set('vary', vary);
     // The placeholder's data is never sent (the slot's bytes are): it only tells Apollo Server there is no error.
     return { http: { status: slot.notModified ? 304 : undefined, headers }, body: { kind: 'single' as const, singleResult: { data: {} } } };
   };
@@ -190,6 +193,7 @@ export function responseCachePlugin(options: ResponseCacheOptions): ApolloServer
           const slot = rc.contextValue.storedAnswer as StoredAnswerSlot;
           slot.answer = entry.answer;
           rc.response.http.headers.set('etag', entry.answer.etag);
+          if (vary) rc.response.http.headers.set('vary', vary);
           if (slot.conditional === true && ifNoneMatch(rc.request.http?.headers.get('if-none-match'), entry.answer.etag)) {
             slot.notModified = true;
             rc.response.http.status = 304;

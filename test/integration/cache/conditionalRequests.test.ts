@@ -3,6 +3,7 @@ import { devToken } from '../../helpers/identity';
 import { requestCounts, startCacheFixture, type CacheFixture } from './fixture';
 
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789';
+const APP = 'https://app.example.com';
 
 interface Reply {
   status: number;
@@ -29,7 +30,7 @@ describe('response cache: stored bytes and conditional requests', () => {
 
   beforeAll(async () => {
     fixture = await startCacheFixture(60);
-    gateway = await startGatewayFor(fixture.all, `cache:\n  response:\n    enabled: true\nlimits:\n  batching:\n    enabled: true\nadmin:\n  token:\n    value: ${ADMIN_TOKEN}\n`);
+    gateway = await startGatewayFor(fixture.all, `cache:\n  response:\n    enabled: true\n    varyHeaders: [accept-language]\ncors:\n  origins: [${APP}]\nlimits:\n  batching:\n    enabled: true\nadmin:\n  token:\n    value: ${ADMIN_TOKEN}\n`);
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -120,6 +121,16 @@ describe('response cache: stored bytes and conditional requests', () => {
     const again = await ask(gateway.url, query, { 'if-none-match': first.etag ?? '' }, 'GET');
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
+  });
+
+  it('tells downstream caches what the answer varies on: the key\'s vary headers beside CORS\'s Origin', async () => {
+    const query = '{ products(ids: ["7"]) { id name } }';
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${gateway.url}?query=${encodeURIComponent(query)}`, { headers: { 'apollo-require-preflight': 'true', origin: APP, 'accept-language': 'fr' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe(APP);
+      expect(res.headers.get('vary')?.split(', ').sort()).toEqual(['Origin', 'accept-language']);
+    }
   });
 
   it('answers a batch from the cache as stored bytes, never 304', async () => {
