@@ -107,11 +107,11 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     // A request planned on one variant finishes on it: the engine is chosen once, here.
     const engine = context.variant === 'canary' && engines.canary ? engines.canary : engines.stable;
     if (engine === engines.stable) context.variant = 'stable';
-    // One context per operation: a batch's operations run one by one (each with its own authorization, cache
-    // tags and plan), not as Apollo Server's batch, whose operations would share one context.
     // A cacheable answer comes back as bytes in the operation's slot (cache/storedAnswer.ts), sent instead of the
     // engine's body: a cache hit is never parsed or serialized. Only plain HTTP, one operation, may answer 304.
     const conditional = context.transport === 'http' && !Array.isArray(request.body);
+    // One context per operation: a batch's operations run one by one (each with its own authorization, cache
+    // tags and plan), not as Apollo Server's batch, whose operations would share one context.
     const execute = async (body: unknown) => {
       const storedAnswer: StoredAnswerSlot = { conditional };
       const response = await engine.executeHTTPGraphQLRequest({
