@@ -18,6 +18,13 @@ export interface Workload {
   readonly showTraffic?: boolean;
   /** Count the measured responses carrying this header (the response cache marks its hits with `age`). */
   readonly countHeader?: string;
+  /** The subgraphs behind fronts that answer every request `Cache-Control: public, max-age=60` (whole answers cacheable). */
+  readonly publicSubgraphs?: boolean;
+  /**
+   * Revalidation: every request carries `If-None-Match` with the ETag of the gateway's first answer (when it gave
+   * one; stock gives none and answers in full), and a 304 with no body counts as a correct answer.
+   */
+  readonly revalidate?: boolean;
 }
 
 /** One configuration of Junction to measure. */
@@ -86,6 +93,26 @@ export const WORKLOADS: readonly Workload[] = [
     operationName: 'TestQuery',
     junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
     showTraffic: true,
+    countHeader: 'age',
+  },
+  {
+    name: 'cache-hit',
+    description: "The Guild's benchmark query, every subgraph answer public max-age=60, Junction with cache.response.enabled: every request a hit",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
+    publicSubgraphs: true,
+    showTraffic: true,
+    countHeader: 'age',
+  },
+  {
+    name: 'cache-304',
+    description: "As cache-hit, each request revalidating with If-None-Match: Junction answers 304 (stock has no ETag: full answers)",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
+    publicSubgraphs: true,
+    revalidate: true,
     countHeader: 'age',
   },
   {
