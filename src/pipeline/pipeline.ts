@@ -118,7 +118,9 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
         httpGraphQLRequest: { method: request.method, headers: request.headers, search: request.search, body },
         context: async () => ({ ...context, storedAnswer }),
       });
-      return withStoredAnswer(response, storedAnswer);
+      const answered = withStoredAnswer(response, storedAnswer);
+      if (context.principal) keepPrivate(answered.headers);
+      return answered;
     };
     if (Array.isArray(request.body) && request.body.length > 0) return { refused: undefined, response: await runBatch(request.body, execute), headers };
     // A streaming transport's one operation may come back as a stream (a subscription the gateway accepted).
@@ -137,6 +139,17 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
   }
 
   return { stages, run, authenticate };
+}
+
+/**
+ * Leak through a shared cache: an answer made for an authenticated caller (what authorization let them see,
+ * what their identity made subgraphs answer) must never be stored by a CDN or proxy and served to the next
+ * caller of the same URL. Junction's own cache keys on the caller (authorization outcome, subgraph request
+ * digest) and may still share it internally; downstream caches key on the URL, so they are told `private`.
+ */
+function keepPrivate(headers: HeaderMap): void {
+  const cacheControl = headers.get('cache-control');
+  if (cacheControl && /\bpublic\b/i.test(cacheControl)) headers.set('cache-control', cacheControl.replace(/\bpublic\b/i, 'private'));
 }
 
 /**

@@ -112,6 +112,20 @@ describe('response cache: stored bytes and conditional requests', () => {
     expect(JSON.parse(denied.text).data.secret).toBeNull();
   });
 
+  it('never lets a downstream cache share an answer made for an authenticated caller: public becomes private on the way out', async () => {
+    // What authorization let this caller see must not be served by a CDN to the next caller of the same URL.
+    const reader = { authorization: `Bearer ${await devToken('reader', ['read:secret'])}` };
+    const seen = await ask(gateway.url, '{ secret products(ids: ["6"]) { id } }', reader, 'GET');
+    expect(JSON.parse(seen.text).data.secret).not.toBeNull();
+    expect(seen.cacheControl).toMatch(/^max-age=\d+, private$/);
+    const again = await ask(gateway.url, '{ secret products(ids: ["6"]) { id } }', reader, 'GET');
+    expect(again.age).toMatch(/^\d+$/);
+    expect(again.cacheControl).toMatch(/^max-age=\d+, private$/);
+    // Anonymous callers all get the same answer: it stays public.
+    const anonymous = await ask(gateway.url, '{ products(ids: ["6"]) { id } }', {}, 'GET');
+    expect(anonymous.cacheControl).toMatch(/^max-age=\d+, public$/);
+  });
+
   it('serves GET: a public answer is cacheable by a CDN (Cache-Control public, ETag) and revalidates with 304', async () => {
     const query = '{ products(ids: ["5"]) { id name } }';
     const first = await ask(gateway.url, query, {}, 'GET');
