@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   SUBGRAPH_RESPONSE_TOO_LARGE: { status: 200, description: 'A subgraph answer exceeded maxResponseBytes.' },
   GATEWAY_TIMEOUT: { status: 200, description: 'A subgraph did not answer within timeoutMs (partial data).' },
   DOWNSTREAM_SERVICE_ERROR: { status: 200, description: 'A subgraph returned an error for its part of the plan.' },
-  // Subscriptions (README "Subscriptions"): the codes that end one, or refuse one on a streaming transport.
+  // Subscriptions (docs/subscriptions.md): the codes that end one, or refuse one on a streaming transport.
   SUBSCRIPTION_LIMIT: { status: 429, description: 'A subscriptions bound is reached: connections per process, subscriptions per connection or per client.' },
   SUBSCRIPTION_SLOW_CONSUMER: { status: 200, description: 'The client read its events more slowly than they came: more than subscriptions.maxQueuedEvents waited (WebSocket close 4429).' },
   SUBSCRIPTION_SCHEMA_RELOAD: { status: 200, description: 'The supergraph changed and the subscription no longer validates against it (or can no longer be planned).' },
