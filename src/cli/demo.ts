@@ -12,12 +12,14 @@ const DEMO_SHIPPING_DELAY_MS = 300;
 // dist/src/cli → the package root, where supergraph.yaml and the optional gateway.yaml live.
 const ROOT = resolve(__dirname, '../../..');
 
+export const DEMO_OPTIONS = { config: { type: 'string' }, supergraph: { type: 'string' } } as const;
+
 /**
  * `junction demo` (what `npm start` runs): the four sample subgraphs in a child process on 4001–4004 and the
  * gateway on 4000 composing supergraph.yaml, in-memory defaults. Ctrl-C stops both.
  */
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { config: { type: 'string' }, supergraph: { type: 'string' } }, false);
+  const { values } = parse(argv, DEMO_OPTIONS, false);
   const configFile = values.config ?? (existsSync(join(ROOT, 'gateway.yaml')) ? join(ROOT, 'gateway.yaml') : undefined);
   const config = configOrExit(configFile, {});
   if (!config) return 1;

@@ -4,13 +4,15 @@ import { formatChanges, shortHash } from './registryReport';
 import { expectShape, publishResponse } from './registryResponses';
 import { UsageError } from './usage';
 
+export const PUBLISH_OPTIONS = { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, ...SCHEMA_OPTIONS, url: { type: 'string' } } as const;
+
 /**
  * `junction publish <name> --url <routing url> (--schema <file> | --introspect <url>) [--author <who>]`:
  * registers a subgraph's new schema with the gateway, which composes it and serves the new supergraph.
  * A candidate that does not compose is refused (exit 1, with the composition errors).
  */
 export async function publishCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, ...SCHEMA_OPTIONS, url: { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, PUBLISH_OPTIONS, true);
   const name = subgraphName('publish', positionals);
   if (values.url === undefined) throw new UsageError('publish needs --url <routing url> (where the gateway sends this subgraph its requests)');
   const url = routingUrl(values.url);

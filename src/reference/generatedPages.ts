@@ -1,3 +1,4 @@
+import { cliReference } from './cliReference';
 import { configurationReference } from './configReference';
 import { errorReference } from './errorReference';
 
@@ -5,4 +6,5 @@ import { errorReference } from './errorReference';
 export const GENERATED_PAGES: Readonly<Record<string, () => string>> = {
   'docs/configuration.md': configurationReference,
   'docs/errors.md': errorReference,
+  'docs/cli.md': cliReference,
 };
