@@ -142,7 +142,7 @@ export function helpKey(command: string, rest: readonly string[]): string | unde
   return COMMAND_HELP[command] ? command : undefined;
 }
 
-const pad = (text: string, width: number) => (text.length >= width ? `${text}  ` : text.padEnd(width));
+const pad = (text: string, width: number) => (text.length >= width - 1 ? `${text}  ` : text.padEnd(width));
 
 /** `junction <command> --help`. */
 export function commandHelp(key: string): string {
@@ -164,9 +164,11 @@ const EXIT_CODES = 'Exit codes: 0 success, 1 failure, 2 bad usage.';
 export const USAGE = [
   'junction — GraphQL federation gateway',
   '',
-  'Usage: junction <command> [options]      (junction <command> --help: its options)',
+  'Usage:',
+  ...Object.values(COMMAND_HELP).flatMap((help) => help.usage.map((u) => `  junction ${u}`)),
   '',
-  ...Object.entries(COMMAND_HELP).map(([name, help]) => `  ${pad(name, 18)}${help.summary.split(/(?<=[.:])\s/)[0]}`),
+  'Run `junction <command> --help` for what a command does and every option it takes (docs/cli.md has them all).',
+  'Registry commands take --gateway <url> (env JUNCTION_GATEWAY_URL, default http://localhost:4000) and --token (env JUNCTION_ADMIN_TOKEN).',
   '',
   'Exit codes: 0 success, 1 failure (composition, planning, an operation the gateway would refuse, start, a registry',
   'check that fails, an error from the admin API), 2 bad usage.',
