@@ -12,7 +12,7 @@ import { invalidateMutated } from './mutationInvalidation';
 import type { GatewayContext } from './gatewayContext';
 import type { HeaderPlanner } from './headerRules';
 import { OperationAuthorization, type AuthorizedOperation } from './operationAuthorization';
-import { planExtensions, requestedPlan } from './planExposure';
+import { planExtensions, removedByAuthorization, requestedPlan } from './planExposure';
 import { Plans, subgraphsOfPlan, type PrewarmResult } from './plans';
 import { executeOnStock, type ExecutionResult, type ExecutorContext } from './stockExecution';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
@@ -225,7 +225,9 @@ export class JunctionGateway {
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const { plan } = prepared;
 
-    if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
+    // A dry run says what authorization removed (an empty plan with no word why looks like a bug); in extensions,
+    // since errors without data would make it a failed request.
+    if (planRequest?.router === 'dry-run') return { extensions: { ...planExtensions(plan, planRequest), ...removedByAuthorization(authorized?.errors) } };
     context.plannedSubgraphs = subgraphsOfPlan(plan);
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;

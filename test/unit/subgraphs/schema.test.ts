@@ -14,7 +14,7 @@ describe('the schema.graphql files', () => {
     const result = composeServices(
       SUBGRAPH_NAMES.map((name) => ({ name, url: `http://${name}.invalid/graphql`, typeDefs: SUBGRAPHS[name].typeDefs })),
     );
-    expect(result.hints.map((hint) => `${hint.definition.code}: ${hint.message}`)).toEqual([]);
+    expect((result.hints ?? []).map((hint) => `${hint.definition.code}: ${hint.message}`)).toEqual([]);
     const api = result.schema?.toAPISchema().toGraphQLJSSchema();
     expect(api?.getType('Product')?.toString()).toBe('Product');
     expect(api?.getType('CacheControlScope')).toBeUndefined();
