@@ -16,6 +16,7 @@ import { planExtensions, removedByAuthorization, requestedPlan } from './planExp
 import { Plans, subgraphsOfPlan, type PrewarmResult } from './plans';
 import { executeOnStock, type ExecutionResult, type ExecutorContext } from './stockExecution';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
+import type { SubgraphFailureReporter } from './subgraphFailureLog';
 import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 import type { PlannerKind } from './planners';
@@ -60,6 +61,8 @@ export interface JunctionGatewayOptions {
     mode: 'filter' | 'reject';
     evaluatePolicies(names: readonly string[], principal: Principal | undefined): Promise<ReadonlyMap<string, boolean>>;
   };
+  /** Why subgraph fetches fail, for operators (subgraphFailureLog.ts). */
+  subgraphFailures?: SubgraphFailureReporter | undefined;
   /** Metrics: every subgraph fetch, and plan cache lookups (observability/metrics.ts). */
   metrics?: SubgraphObserver & { cacheRequest(cache: 'plan', result: 'hit' | 'miss'): void };
   /** Formats the errors of results Junction streams itself (subscription events, @defer parts) as Apollo Server formats a response's. */
@@ -350,7 +353,7 @@ export class JunctionGateway {
     const key = `${name}\u0000${url}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader, observer: this.options.metrics });
+      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader, observer: this.options.metrics, failures: this.options.subgraphFailures });
       this.clients.set(key, client);
     }
     return client;

@@ -6,7 +6,7 @@ import { Registry } from '../registry';
 import { createRateLimiter } from '../traffic';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { apiSchemaOf, compileHeaderRules, JunctionGateway, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, SubgraphFailureLog, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
 import { compileSubgraphErrorPolicy, createResultErrorFormatter } from '../errors';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
@@ -98,6 +98,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
     cacheTagHeader: config.cache.tagHeader,
+    subgraphFailures: new SubgraphFailureLog(logger),
     requestTimeoutMs: config.traffic.requestTimeoutMs,
     sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
     metrics: observe,
