@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { landingPagePlugin } from './landingPage';
 import type { JunctionConfig } from '../config';
 import type { JunctionGateway } from '../gateway';
 import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracingPlugin, type Logger, type Metrics } from '../observability';
@@ -82,7 +82,8 @@ export function createApolloServer(
         ? [accessLogPlugin({ responseCache: config.cache.response.enabled })]
         : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
-      config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      // Offline, the page says how to see plans without it (landingPage.ts).
+      config.graphql.landingPage ? landingPagePlugin() : ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

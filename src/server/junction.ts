@@ -177,6 +177,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     supergraphId: () => gateway.current?.id,
     store,
     cors: config.cors,
+    landingPage: config.graphql.landingPage,
     adminCors: config.admin.cors,
     // The admin API exists only when an admin token is configured (JUNCTION_ADMIN_TOKEN or admin.token).
     admin: config.admin.token ? { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token, registry: () => registry } : undefined,
