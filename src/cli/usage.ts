@@ -138,8 +138,11 @@ const SUB_COMMANDS: Readonly<Record<string, readonly string[]>> = { subgraphs: [
 /** The help entry `argv` asks for (`subgraphs list` before `subgraphs`), if any. */
 export function helpKey(command: string, rest: readonly string[]): string | undefined {
   const sub = rest[0];
-  if (sub !== undefined && SUB_COMMANDS[command]?.includes(sub)) return `${command} ${sub}`;
-  return COMMAND_HELP[command] ? command : undefined;
+  const subs = SUB_COMMANDS[command];
+  if (sub !== undefined && subs?.includes(sub)) return `${command} ${sub}`;
+  if (COMMAND_HELP[command]) return command;
+  // `junction manifest --help`, `junction manifest lint`: the help of its (first) sub-command.
+  return subs?.[0] === undefined ? undefined : `${command} ${subs[0]}`;
 }
 
 const pad = (text: string, width: number) => (text.length >= width - 1 ? `${text}  ` : text.padEnd(width));
