@@ -12,8 +12,10 @@ subscription or a streamed answer, rather than failing the request.
 /** docs/errors.md, from src/errors/codes.ts: every code, its HTTP status and when it is answered. */
 export function errorReference(): string {
   const lines = [GENERATED_NOTICE('src/errors/codes.ts'), INTRO, '| code | HTTP | when |', '|---|---|---|'];
-  for (const [code, { status, description }] of Object.entries(ERROR_CODES)) {
-    lines.push(`| \`${code}\` | ${status} | ${description.replace(/\|/g, '\\|')} |`);
+  for (const [code, entry] of Object.entries(ERROR_CODES)) {
+    // `answered`: the status with what comes with it (headers, a WebSocket close code), where there is more to say.
+    const http = 'answered' in entry ? entry.answered : String(entry.status);
+    lines.push(`| \`${code}\` | ${http} | ${entry.description.replace(/\|/g, '\\|')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,7 @@ describe('generated reference pages', () => {
 
   it('lists every error code with its HTTP status', () => {
     const page = GENERATED_PAGES['docs/errors.md']!();
-    expect(page).toContain('| `RATE_LIMITED` | 429 |');
-    expect(page).toContain('| `METHOD_NOT_ALLOWED` | 405 |');
+    expect(page).toContain('| `RATE_LIMITED` | 429, Retry-After, RateLimit-* |');
+    expect(page).toContain('| `METHOD_NOT_ALLOWED` | 405, Allow: POST |');
   });
 });
