@@ -79,7 +79,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
  * a directory of its own per run: each `npm start` begins from the sample schemas, whatever an earlier tour
  * published. A gateway.yaml that turns the registry on itself is taken as it is.
  */
-function withDemoRegistry(config: JunctionConfig): { config: JunctionConfig; registryDir: string | undefined } {
+export function withDemoRegistry(config: JunctionConfig): { config: JunctionConfig; registryDir: string | undefined } {
   if (!config.admin.token || config.registry.enabled) return { config, registryDir: undefined };
   const registryDir = mkdtempSync(join(tmpdir(), 'junction-demo-registry-'));
   return { config: { ...config, registry: { ...config.registry, enabled: true, backend: 'file', dataDir: registryDir } }, registryDir };

@@ -23,12 +23,14 @@ landing page off by default, redacts subgraph errors, and moves metrics without 
 `;
 
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** `docs/caching.md` in a description, as a link from this page (which lives in docs/). */
+const linkDocs = (text: string) => text.replace(/docs\/([a-z-]+\.md)/g, '[$1]($1)');
 
 function table(rows: readonly SchemaRow[]): string {
   const lines = ['| key | type | default | description |', '|---|---|---|---|'];
   for (const row of rows) {
     const type = row.section && row.type === 'section' ? 'section' : row.type;
-    lines.push(`| \`${row.path}\` | ${type} | ${row.defaultValue ?? ''} | ${escapeCell(row.description ?? '')} |`);
+    lines.push(`| \`${row.path}\` | ${type} | ${row.defaultValue ?? ''} | ${linkDocs(escapeCell(row.description ?? ''))} |`);
   }
   return lines.join('\n');
 }
@@ -38,10 +40,10 @@ export function configurationReference(): string {
   const rows = schemaRows(configSchema, { 'subgraphs.<name>': SUBGRAPH_DEFAULTS });
   const parts = [GENERATED_NOTICE('src/config/schema.ts'), INTRO];
   const sections = rows.filter((r) => !r.path.includes('.'));
-  parts.push('| section | |', '|---|---|', ...sections.map((s) => `| [\`${s.path}\`](#${s.path.toLowerCase()}) | ${escapeCell(s.description ?? '')} |`), '');
+  parts.push('| section | |', '|---|---|', ...sections.map((s) => `| [\`${s.path}\`](#${s.path.toLowerCase()}) | ${linkDocs(escapeCell(s.description ?? ''))} |`), '');
   for (const section of sections) {
     parts.push(`## ${section.path}`, '');
-    if (section.description) parts.push(section.description, '');
+    if (section.description) parts.push(linkDocs(section.description), '');
     const own = rows.filter((r) => r.path.startsWith(`${section.path}.`));
     parts.push(own.length > 0 ? table(own) : table([section]), '');
   }
