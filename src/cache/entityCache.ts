@@ -125,10 +125,15 @@ export class FetchEntries {
     variables: Readonly<Record<string, unknown>>,
     /** The digest of what else the subgraph request carries (headers, identity, claims: SubgraphRequests.vary). */
     vary: string | undefined,
+    /**
+     * The supergraph's id: a canary release and the stable version are served side by side, possibly by
+     * different deployments of a subgraph, so nothing one fetched may answer the other.
+     */
+    supergraph: string,
   ) {
     this.tags = fetchTagsOf(fetch, supergraphSchema).entry;
     const vars = Object.keys(variables).some((name) => name !== 'representations') ? canonicalJson({ ...variables, representations: undefined }) : '';
-    this.prefix = `${fetch.serviceName}:${operationHashOf(fetch)}${vars ? `:${sha256(vars)}` : ''}${vary ? `:${vary}` : ''}`;
+    this.prefix = `${fetch.serviceName}:${supergraph.slice(0, 16)}:${operationHashOf(fetch)}${vars ? `:${sha256(vars)}` : ''}${vary ? `:${vary}` : ''}`;
   }
 
   /** A root fetch's entry: its operation and variables. */

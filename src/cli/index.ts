@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Command> = {
   check: () => (require('./check') as typeof import('./check')).checkCommand,
   rollback: () => (require('./rollback') as typeof import('./rollback')).rollbackCommand,
   history: () => (require('./history') as typeof import('./history')).historyCommand,
+  canary: () => (require('./canary') as typeof import('./canary')).canaryCommand,
 };
 
 /** The `junction` command. Every failure ends in a message and an exit code, never a stack trace. */

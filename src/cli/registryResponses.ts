@@ -87,3 +87,42 @@ export function expectShape<T extends z.ZodTypeAny>(schema: T, json: unknown, wh
   const at = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   throw new AdminApiError(`${where}: unexpected answer from the gateway${at}: ${issue?.message ?? 'invalid'} (is the gateway a different Junction version?)`);
 }
+
+const sideSummary = z.object({ requests: z.number(), failed: z.number(), errorRate: z.number(), p95Ms: z.number() });
+const canaryDecision = z.object({ at: z.string(), action: z.string(), percent: z.number(), by: z.string(), reason: z.string() });
+
+/** `GET /admin/canary`, `POST /admin/canary/promote|abort`. */
+export const canaryStatusResponse = z.object({
+  current: z.number(),
+  canary: z
+    .object({
+      id: z.string(),
+      subgraph: z.string(),
+      percent: z.number(),
+      stages: z.array(z.number()),
+      stage: z.number(),
+      candidate: z.number(),
+      candidateSupergraph: z.string(),
+      startedAt: z.string(),
+      stageStartedAt: z.string(),
+      by: z.string(),
+      decisions: z.array(canaryDecision),
+    })
+    .nullish(),
+  lastEnded: z
+    .object({ id: z.string(), subgraph: z.string(), outcome: z.string(), endedAt: z.string(), version: z.number(), decisions: z.array(canaryDecision) })
+    .nullish(),
+  verdict: z
+    .object({
+      at: z.string(),
+      decision: z.string(),
+      reason: z.string(),
+      comparison: z.object({ operations: z.number(), stable: sideSummary, canary: sideSummary, changedSubgraph: z.object({ stable: sideSummary, canary: sideSummary }) }),
+    })
+    .nullish(),
+});
+
+/** A publish that started a canary release (`--canary`). */
+export const canaryPublishResponse = z.object({
+  canary: z.object({ id: z.string(), percent: z.number(), stages: z.array(z.number()), candidate: z.number(), candidateSupergraph: z.string() }).nullish(),
+});

@@ -90,13 +90,13 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     ],
   },
   publish: {
-    usage: ['publish <name> --url <routing url> (--schema <file.graphql> | --introspect <subgraph url>) [--author <who>] [--canary <percent>]'],
-    summary: 'Publishes a subgraph version to a running gateway\'s registry: composed with the others, then served at once; refused with the composition errors. With --canary, the new supergraph serves that share of requests first (see docs/canary.md).',
+    usage: ['publish <name> --url <routing url> (--schema <file.graphql> | --introspect <subgraph url>) [--canary <percent>] [--author <who>]'],
+    summary: 'Publishes a subgraph version to a running gateway\'s registry: composed with the others, then served at once; refused with the composition errors. With --canary, the new supergraph is served to that share of clients first, judged against the stable one and promoted or rolled back by the gateway (docs/canary.md).',
     flags: [
       { flag: '--url', value: '<routing url>', help: 'Where the gateway sends this subgraph its requests (required).' },
       ...SCHEMA_FLAGS,
+      { flag: '--canary', value: '<percent>', help: 'Serve the new supergraph to this share of clients first (above 0, at most 100; 100 is a plain publish); see `junction canary`.' },
       AUTHOR_FLAG,
-      { flag: '--canary', value: '<percent>', help: 'Serve the new supergraph to this percentage of requests until promoted or aborted (`junction canary`).' },
       ...ADMIN_FLAGS,
     ],
   },
@@ -126,9 +126,9 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     flags: [AUTHOR_FLAG, ...ADMIN_FLAGS],
   },
   canary: {
-    usage: ['canary status', 'canary promote', 'canary abort'],
-    summary: 'The canary release under way (`publish --canary`): its share, error rate and latency against the stable supergraph; promote it to everyone, or abort it. See docs/canary.md.',
-    flags: ADMIN_FLAGS,
+    usage: ['canary status|promote|abort [--author <who>] [--format text|json]'],
+    summary: 'The canary release under way (`publish --canary`) with the judge\'s latest figures; promote it now (every client gets it), or abort it (every client gets the stable version again). `status` exits 0 whether or not a release runs. See docs/canary.md.',
+    flags: [AUTHOR_FLAG, FORMAT_FLAG, ...ADMIN_FLAGS],
   },
 };
 

@@ -220,6 +220,10 @@ export const configSchema = z
         overrideLabels: z.record(z.boolean()).default({}).describe('Progressive-override labels (other than percent(N)) to treat as active.'),
         shared: z.boolean().default(false).describe('Also keep plans in the store (Redis): a new replica, or one after a restart, starts warm.'),
         planner: z.enum(['apollo', 'rust']).default('rust').describe('Who plans operations: `apollo` (@apollo/query-planner) or `rust` (Hive Router\'s planner, @graphql-hive/router-query-planner). docs/query-planning.md gives the evidence for the default.'),
+        overrideStickiness: z
+          .enum(['client', 'request'])
+          .default('client')
+          .describe('How `@override(label: "percent(N)")` decides: `client` — by a hash of the client key (the rate-limit rules: token subject, API-key header, address), so one client always sees the same side; `request` — a fresh roll per request (Apollo Router\'s behaviour).'),
       })
       .strict()
       .describe('Query planning: the planner, plan exposure, the plan cache, progressive override (docs/query-planning.md).')
@@ -464,6 +468,19 @@ export const configSchema = z
         historyLimit: z.number().int().min(2).max(1000).default(50).describe('Supergraph versions kept for history and rollback.'),
         pollIntervalMs: z.number().int().min(100).max(60_000).default(1000).describe('How often replicas poll for a change they may have missed (pub/sub tells them at once).'),
         allowedUrls: z.array(regex).default([]).describe('SSRF: the gateway fetches whatever URL a publisher registers (cloud metadata at 169.254.169.254, admin ports). When set, a published URL must match one of these regular expressions as a whole (against the WHATWG-normalized URL), else 400 SUBGRAPH_URL_NOT_ALLOWED. Empty: any http(s) URL.'),
+        canary: z
+          .object({
+            windowMs: z.number().int().min(100).max(86_400_000).default(300_000).describe('A stage lasts at least this long before the canary moves to the next share (or is promoted).'),
+            minRequests: z.number().int().min(1).default(200).describe('Requests each variant must have served (operations both serve) in a stage before it is judged.'),
+            ramp: z.array(z.number().gt(0).lt(100)).default([]).describe('Shares after the first, in percent, each after a window within thresholds; 100 (promotion) follows the last.'),
+            maxErrorRateIncrease: z.number().min(0).max(1).default(0.01).describe('Rolled back when the canary\'s failure rate exceeds the stable one\'s by more than this (0.01 = one point).'),
+            maxLatencyRatio: z.number().min(1).default(1.5).describe('Rolled back when the canary\'s p95 latency exceeds max(stable p95 × this, stable p95 + latencyToleranceMs).'),
+            latencyToleranceMs: z.number().min(0).default(25).describe('Absolute slack for the latency comparison (fast operations jitter by more than any ratio).'),
+            evaluateIntervalMs: z.number().int().min(50).max(60_000).default(5_000).describe('How often each replica adds its figures to the shared ones and the canary is judged.'),
+          })
+          .strict()
+          .describe('Canary releases (`junction publish --canary`, docs/canary.md): how a candidate is judged and ramped.')
+          .default({}),
       })
       .strict()
       .default({})

@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   SUBGRAPH_NOT_FOUND: { status: 404, description: 'No subgraph of that name is registered.' },
   VERSION_NOT_FOUND: { status: 404, description: 'No supergraph version of that number is in the registry history.' },
   REGISTRY_CONFLICT: { status: 409, description: 'Concurrent registry changes kept winning the compare-and-set; retry.' },
+  CANARY_IN_PROGRESS: { status: 409, description: 'A canary release is under way: publish, delete and rollback wait until it is promoted or aborted (junction canary status).' },
+  CANARY_NOT_FOUND: { status: 404, description: 'No canary release is under way (or the one named has ended).' },
   REGISTRY_UNAVAILABLE: { status: 503, description: 'The registry storage (file or Redis) cannot be read or written.' },
   INTERNAL_SERVER_ERROR: { status: 500, answered: '500 / 200 (at a path)', description: 'An unexpected failure inside the gateway (details in the log).' },
 } as const;

@@ -21,6 +21,7 @@ import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphR
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 import type { PlannerKind } from './planners';
 import { SubscriptionHub, type SubscriptionHubOptions } from './subscriptions';
+import { clientPoint, type Variant } from '../canary/assignment';
 import { subscribeOperation, type SubscribeDeps, type SubscriptionSettings } from './subscribe';
 
 export interface JunctionGatewayOptions {
@@ -34,6 +35,8 @@ export interface JunctionGatewayOptions {
   overrideLabels: Readonly<Record<string, boolean>>;
   /** Which planner plans (`queryPlan.planner`). */
   planner: PlannerKind;
+  /** `queryPlan.overrideStickiness`: percent(N) override labels decided per client (its key) or per request. */
+  overrideStickiness?: 'client' | 'request';
   /** Junction's executor and compiled shaper; false runs every plan on @apollo/gateway's executor. */
   fastExecutor: boolean;
   /** What subgraphs learn about the caller (the principal is GatewayContext.principal, set by the pipeline). */
@@ -81,6 +84,20 @@ function contextOf(rc: RequestOf): GatewayContext {
 
 type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void;
 
+/** The gateway interface Apollo Server drives (load the schema, follow its changes, run operations). */
+export interface EngineGateway {
+  load(): Promise<{ executor: (requestContext: ExecutorContext) => Promise<ExecutionResult> }>;
+  onSchemaLoadOrUpdate(callback: SchemaListener): () => void;
+  stop(): Promise<void>;
+}
+
+/** A canary release as served here: its candidate's state, to the clients whose point is below `percent`. */
+export interface ServedCanary {
+  id: string;
+  percent: number;
+  state: SupergraphState;
+}
+
 /**
  * Junction's gateway, in Apollo Server's gateway interface: holds the active supergraph (hot-swapped, each
  * request keeping the state it started on) and runs each operation: variables coerced, authorization
@@ -89,8 +106,11 @@ type SchemaListener = (schemaContext: { apiSchema: GraphQLSchema; coreSupergraph
  */
 export class JunctionGateway {
   private state: SupergraphState | undefined;
+  /** The canary release's candidate, served beside `state` to a share of clients (see variantOf). */
+  private canary: ServedCanary | undefined;
   private readonly states = new WeakMap<GraphQLSchema, SupergraphState>();
   private readonly listeners = new Set<SchemaListener>();
+  private readonly canaryListeners = new Set<SchemaListener>();
   private readonly clients = new Map<string, SubgraphClient>();
   private readonly loaded: Promise<void>;
   private markLoaded!: () => void;
@@ -117,7 +137,8 @@ export class JunctionGateway {
             plans: this.plans,
             authorization: this.authorization,
             describe: this.describe,
-            stateById: (id) => (this.state?.id === id ? this.state : undefined),
+            overridePercentage: (state, clientKey) => this.overridePercentageOf(state, clientKey),
+            stateById: (id) => (this.state?.id === id ? this.state : this.canary?.state.id === id ? this.canary.state : undefined),
             entities: options.caching?.entities,
             requestTimeoutMs: options.requestTimeoutMs,
           }
@@ -127,6 +148,62 @@ export class JunctionGateway {
   /** The active supergraph, if any. */
   get current(): SupergraphState | undefined {
     return this.state;
+  }
+
+  /** The canary release served beside the active supergraph, if any. */
+  get servedCanary(): ServedCanary | undefined {
+    return this.canary;
+  }
+
+  /**
+   * Which supergraph serves a client: the canary's for the clients whose point (a hash of their key salted
+   * with the release's id) is below its share, the active one for everyone else. Sticky per client key.
+   */
+  variantOf(clientKey: string | undefined): Variant {
+    const canary = this.canary;
+    if (!canary) return 'stable';
+    return clientPoint(canary.id, clientKey ?? 'anonymous') < canary.percent ? 'canary' : 'stable';
+  }
+
+  /** The state a variant is served from now. */
+  stateOf(variant: Variant): SupergraphState | undefined {
+    return variant === 'canary' && this.canary ? this.canary.state : this.state;
+  }
+
+  /**
+   * Serves a canary release's candidate beside the active supergraph (or none). Requests under way finish on
+   * the state they started on; when a release ends without promotion its subscriptions move to the active
+   * supergraph (validated and planned again, as on a reload), so a rollback fails none of them.
+   */
+  setCanary(next: ServedCanary | undefined): void {
+    const previous = this.canary;
+    this.canary = next;
+    if (next) {
+      this.states.set(next.state.schema, next.state);
+      if (previous?.state !== next.state) for (const listener of this.canaryListeners) listener({ apiSchema: next.state.schema, coreSupergraphSdl: next.state.supergraphSdl });
+    }
+    if (previous && previous.state !== next?.state && previous.state !== this.state && this.state) void this.subscriptions?.revalidate(this.state.id, this.keptStateIds());
+    this.closeUnusedClients();
+  }
+
+  /**
+   * The gateway Apollo Server's second engine drives: its schema is the canary's (see the pipeline's engines);
+   * operations run on the same executor, on the state their schema belongs to.
+   */
+  canaryEngine(): EngineGateway {
+    return {
+      load: async () => {
+        const state = this.canary?.state;
+        if (!state) throw new Error('no canary release is served');
+        for (const listener of this.canaryListeners) listener({ apiSchema: state.schema, coreSupergraphSdl: state.supergraphSdl });
+        return { executor: (rc) => this.execute(rc) };
+      },
+      onSchemaLoadOrUpdate: (callback) => {
+        this.canaryListeners.add(callback);
+        return () => this.canaryListeners.delete(callback);
+      },
+      stop: async () => undefined,
+    };
   }
 
   /** Plans built here, plans taken from the shared store (`queryPlan.shared`), plans written to it. */
@@ -140,6 +217,8 @@ export class JunctionGateway {
    */
   build(supergraphSdl: string): { ok: true; state: SupergraphState; changed: boolean } | { ok: false; reason: string } {
     if (this.state && this.state.supergraphSdl === supergraphSdl) return { ok: true, state: this.state, changed: false };
+    // A promoted canary release: the state its clients already use (plans, subscriptions) becomes the active one.
+    if (this.canary && this.canary.state.supergraphSdl === supergraphSdl) return { ok: true, state: this.canary.state, changed: true };
     try {
       const state = buildSupergraphState(supergraphSdl, this.options, (name, url) => this.clientFor(name, url));
       return { ok: true, state, changed: state.id !== this.state?.id };
@@ -153,10 +232,11 @@ export class JunctionGateway {
     if (next === this.state) return;
     this.state = next;
     this.states.set(next.schema, next);
-    this.closeUnusedClients(next);
+    this.closeUnusedClients();
     for (const listener of this.listeners) listener({ apiSchema: next.schema, coreSupergraphSdl: next.supergraphSdl });
     this.markLoaded();
-    void this.subscriptions?.revalidate(next.id);
+    // Subscriptions of a canary release's clients keep their variant for their lifetime.
+    void this.subscriptions?.revalidate(next.id, this.keptStateIds());
   }
 
   /** The state a client-facing schema belongs to (the active one, or an older one requests still use). */
@@ -167,6 +247,19 @@ export class JunctionGateway {
   onSchemaLoadOrUpdate(callback: SchemaListener): () => void {
     this.listeners.add(callback);
     return () => this.listeners.delete(callback);
+  }
+
+  /**
+   * `queryPlan.overrideStickiness: client`: percent(N) override labels decided by the client's point, so one
+   * client sees one side of a progressive override on every request (undefined: a random roll per request).
+   */
+  private overridePercentageOf(state: SupergraphState, clientKey: string | undefined): number | undefined {
+    if (this.options.overrideStickiness === 'request' || state.override.labels.length === 0) return undefined;
+    return clientPoint('override', clientKey ?? 'anonymous');
+  }
+
+  private keptStateIds(): ReadonlySet<string> {
+    return new Set(this.canary ? [this.canary.state.id] : []);
   }
 
   /** Apollo Server calls this once at start: it resolves when the first supergraph is active. */
@@ -219,7 +312,7 @@ export class JunctionGateway {
     const planSpan = trace ? tracer.startSpan('graphql.plan', trace) : NOOP_SPAN;
     const plannedBefore = this.plans.stats.planned;
     // With @defer, every defer labelled: each Defer node of the plan then names the fragment it delivers.
-    const pending = this.plans.prepare(state, plannedDocument(state.schema, rc.document, rc.source), rc.queryHash, rc.operationName ?? undefined, authorized);
+    const pending = this.plans.prepare(state, plannedDocument(state.schema, rc.document, rc.source), rc.queryHash, rc.operationName ?? undefined, authorized, this.overridePercentageOf(state, context.clientKey));
     // A plan from this state's cache comes back synchronously without planning anything.
     planSpan.setAttribute('graphql.plan.cache_hit', !(pending instanceof Promise) && this.plans.stats.planned === plannedBefore);
     const prepared = pending instanceof Promise ? await pending : pending;
@@ -274,7 +367,7 @@ export class JunctionGateway {
       cache: {
         policy: rc.overallCachePolicy,
         responseTags,
-        entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(context.principal) } : undefined,
+        entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(context.principal), supergraph: state.id } : undefined,
       },
     };
     // @defer to a client that takes parts: the stream of parts is the answer (never cached: no response tags).
@@ -360,8 +453,8 @@ export class JunctionGateway {
   }
 
   // Clients no supergraph routes to any more close once requests still running on the old state are done.
-  private closeUnusedClients(state: SupergraphState): void {
-    const inUse = new Set(state.clients.values());
+  private closeUnusedClients(): void {
+    const inUse = new Set([...(this.state?.clients.values() ?? []), ...(this.canary?.state.clients.values() ?? [])]);
     for (const [key, client] of this.clients) {
       if (inUse.has(client)) continue;
       this.clients.delete(key);

@@ -6,6 +6,7 @@ import type { OperationStream, Transport } from '../pipeline/operationStream';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SubgraphRequests } from './subgraphRequests';
 import type { SupergraphState } from './supergraphState';
+import type { Variant } from '../canary/assignment';
 
 /**
  * The gateway's part of a request's context (the pipeline's RequestContext includes it): what the transport
@@ -25,8 +26,10 @@ export interface GatewayContext {
   responseTags?: Set<string> | undefined;
   /** The peer's address (per-client subscription bounds when no rate-limit client key is computed). */
   remoteAddress?: string | undefined;
-  /** The rate-limit client key (traffic/), when rate limiting is on: per-client subscription bounds use it. */
+  /** Who the client is (pipeline stage identifyClient: the `rateLimit.clientKey` rules): every per-client policy keys on it. */
   clientKey?: string | undefined;
+  /** Which supergraph serves this client: `canary` while a canary release includes it (gateway.variantOf). */
+  variant?: Variant | undefined;
   /** The access-log record of the request. */
   requestFacts?: RequestFacts | undefined;
   /** The client takes `@defer` parts as they come (multipart deferSpec=20220824); else it gets one whole answer. */

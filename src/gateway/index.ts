@@ -1,4 +1,4 @@
-export { JunctionGateway, type JunctionGatewayOptions } from './gateway';
+export { JunctionGateway, type EngineGateway, type JunctionGatewayOptions, type ServedCanary } from './gateway';
 export type { GatewayContext } from './gatewayContext';
 export type { PrewarmResult } from './plans';
 export type { SubgraphClientOptions, SubgraphObserver, FetchOutcome } from './subgraphClient';

@@ -28,7 +28,7 @@ export function offlineSupergraph(supergraphSdl: string, overrideLabels: Readonl
   const apiSchema = supergraph.apiSchema();
   const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
   // Offline there is no request to roll percentages for: percent(N) labels count as active only at 100.
-  const override = overrideLabelsOf(supergraphSdl, overrideLabels).roll(() => 0.99999);
+  const override = overrideLabelsOf(supergraphSdl, overrideLabels).roll(99.999);
   return {
     supergraphSdl,
     apiSchema,

@@ -59,8 +59,8 @@ export class Plans {
    * one that sends it), the active override labels and the caller's authorization outcome; the state is the
    * supergraph, so a new supergraph never sees an old plan and an unchanged one keeps them all.
    */
-  prepare(state: SupergraphState, document: DocumentNode, queryHash: string, operationName: string | undefined, authorized?: AuthorizedOperation): Prepared {
-    const override = state.override.roll();
+  prepare(state: SupergraphState, document: DocumentNode, queryHash: string, operationName: string | undefined, authorized?: AuthorizedOperation, overridePercentage?: number): Prepared {
+    const override = state.override.roll(overridePercentage);
     const key = `${queryHash}\u0000${operationName ?? ''}\u0000${override.key}${authorized ? `\u0000${authorized.key}` : ''}`;
     const cached = state.plans.get(key);
     this.options.metrics?.cacheRequest('plan', cached ? 'hit' : 'miss');

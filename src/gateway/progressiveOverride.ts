@@ -6,8 +6,12 @@
 export interface OverrideLabels {
   /** Labels present in the supergraph, in a stable order. */
   readonly labels: readonly string[];
-  /** The active set for one request and a short key naming it (part of the plan-cache key). */
-  roll(random?: () => number): OverrideRoll;
+  /**
+   * The active set for one request and a short key naming it (part of the plan-cache key). `percentage` (0–100)
+   * decides every percent(N) label: the client's point (sticky, `queryPlan.overrideStickiness: client`), else a
+   * fresh random one.
+   */
+  roll(percentage?: number): OverrideRoll;
 }
 
 /**
@@ -33,9 +37,8 @@ export function overrideLabelsOf(supergraphSdl: string, configured: Readonly<Rec
   if (labels.length === 0) return { labels, roll: () => NO_LABELS };
   return {
     labels,
-    roll(random = Math.random) {
-      // One roll per request, as Router does: the request's percentage decides every percent(N) label.
-      const percentage = random() * 100;
+    roll(percentage = Math.random() * 100) {
+      // One percentage per request, as Router rolls it: it decides every percent(N) label.
       const conditions = new Map<string, boolean>();
       const active = new Set<string>();
       let key = '';

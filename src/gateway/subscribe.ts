@@ -27,6 +27,8 @@ export interface SubscribeDeps {
   describe: SubgraphRequestDescriber;
   /** The active state, when it has this id. */
   stateById: (id: string) => SupergraphState | undefined;
+  /** The percentage deciding percent(N) override labels for a client (undefined: a random one per plan). */
+  overridePercentage: (state: SupergraphState, clientKey: string | undefined) => number | undefined;
   entities: EntityCache | undefined;
   requestTimeoutMs: number | undefined;
 }
@@ -42,6 +44,7 @@ interface Subject {
   operationName: string | undefined;
   rawVariables: Record<string, unknown>;
   principal: Principal | undefined;
+  clientKey: string | undefined;
   headers: ExecutorContext['request']['http'] extends infer H ? (H extends { headers: infer X } ? X : undefined) : undefined;
 }
 
@@ -71,6 +74,7 @@ async function admit(deps: SubscribeDeps, state: SupergraphState, rc: ExecutorCo
     operationName: rc.operationName ?? undefined,
     rawVariables: rc.request.variables ?? {},
     principal: context.principal,
+    clientKey: context.clientKey,
     headers: rc.request.http?.headers,
   };
   const planned = await planSubscription(deps, state, subject, true);
@@ -120,7 +124,7 @@ async function planSubscription(deps: SubscribeDeps, state: SupergraphState, sub
   }
   const authorized = deps.authorization && state.authorization ? await deps.authorization.authorize(state, document, operationName, principal) : undefined;
   if (authorized instanceof GraphQLError) return { result: { errors: [authorized] } };
-  const pending = deps.plans.prepare(state, document, subject.queryHash, operationName, authorized);
+  const pending = deps.plans.prepare(state, document, subject.queryHash, operationName, authorized, deps.overridePercentage(state, subject.clientKey));
   const prepared = pending instanceof Promise ? await pending : pending;
   if (prepared instanceof GraphQLError) return prepared;
   const denied = authorized?.errors ?? [];

@@ -23,6 +23,9 @@ export interface RequestFacts {
   subgraphs?: readonly string[] | undefined;
   /** Error codes answered. */
   errors?: readonly string[] | undefined;
+  /** Which supergraph served it (`stable` / `canary`) and that supergraph's id (first 12 hex digits). */
+  variant?: string | undefined;
+  supergraph?: string | undefined;
   /** Parts written of a multipart answer (`@defer` parts, subscription events; heartbeats aside). */
   parts?: number | undefined;
 }
@@ -65,6 +68,8 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
           cost: record.cost,
           cache: record.cache,
           subgraphs: record.subgraphs,
+          variant: record.variant,
+          supergraph: record.supergraph,
           errors: record.errors,
           parts: record.parts,
         },
@@ -111,6 +116,8 @@ export function beginOperation(logger: Logger, log: boolean, transport: string, 
           clientVersion: facts.clientVersion,
           cost: facts.cost,
           subgraphs: facts.subgraphs,
+          variant: facts.variant,
+          supergraph: facts.supergraph,
           events: outcome.events,
           reason: outcome.reason,
           errors: facts.errors,

@@ -18,6 +18,10 @@ export interface HttpRequestFacts {
   seconds: number;
   /** The distinct `extensions.code`s of the errors answered. */
   codes?: Iterable<string>;
+  /** Which supergraph served it: `stable`, or `canary` while a canary release includes the client ('' when refused before). */
+  variant?: string | undefined;
+  /** The serving supergraph's id (sha256 of its SDL, first 12 hex digits; '' when refused before). */
+  supergraph?: string | undefined;
 }
 
 /** Junction's Prometheus metrics (docs/observability.md). Every method is cheap and never throws. */
@@ -33,6 +37,9 @@ export interface Metrics {
   operationCost(estimated: number | undefined, actual: number | undefined): void;
   rateLimited(kind: 'requests' | 'cost'): void;
   supergraphActivated(id: string): void;
+  /** A canary release's share now served (0: none), and each step taken (start, advance, promote, rollback, abort). */
+  canaryShare(percent: number): void;
+  canaryDecision(action: string): void;
   /** A long-lived client connection (WebSocket, SSE, multipart) opened (+1) or closed (-1). */
   streamConnection(transport: string, delta: 1 | -1): void;
   /** Subscriptions: active, upstreams, events, ends. */
@@ -61,7 +68,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'junction_' });
   const registers = [register];
-  const httpLabels = ['operation_name', 'operation_type', 'status', 'client_name'] as const;
+  const httpLabels = ['operation_name', 'operation_type', 'status', 'client_name', 'variant', 'supergraph'] as const;
   const httpRequests = new Counter({ name: 'junction_http_requests_total', help: 'GraphQL requests answered (one per operation of a batch).', labelNames: httpLabels, registers });
   const httpDuration = new Histogram({ name: 'junction_http_request_duration_seconds', help: 'Time to answer a GraphQL request.', labelNames: httpLabels, buckets: SECONDS, registers });
   const subgraphRequests = new Counter({ name: 'junction_subgraph_requests_total', help: 'Subgraph fetches (retries included in one fetch) by outcome.', labelNames: ['subgraph', 'outcome'], registers });
@@ -101,6 +108,8 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     },
   });
   const supergraphInfo = new Gauge({ name: 'junction_supergraph_info', help: 'The active supergraph (sha256 of its SDL): 1.', labelNames: ['supergraph'], registers });
+  const canaryShare = new Gauge({ name: 'junction_canary_percent', help: 'Share of clients served a canary release (0: none under way).', registers });
+  const canaryDecisions = new Counter({ name: 'junction_canary_decisions_total', help: 'Canary release steps taken here (start, advance, promote, rollback, abort).', labelNames: ['action'], registers });
   const activations = new Counter({ name: 'junction_supergraph_activations_total', help: 'Supergraphs activated (the first one included).', registers });
   const streamConnections = new Gauge({ name: 'junction_stream_connections', help: 'Open long-lived client connections by transport (websocket, sse, multipart).', labelNames: ['transport'], registers });
 
@@ -117,7 +126,14 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     enabled: true,
     contentType: register.contentType,
     httpRequest(facts) {
-      const labels = { operation_name: operationNames.of(facts.operationName), operation_type: facts.operationType, status: String(facts.status), client_name: clientNames.of(facts.clientName) };
+      const labels = {
+        operation_name: operationNames.of(facts.operationName),
+        operation_type: facts.operationType,
+        status: String(facts.status),
+        client_name: clientNames.of(facts.clientName),
+        variant: facts.variant ?? '',
+        supergraph: facts.supergraph ?? '',
+      };
       httpRequests.inc(labels);
       httpDuration.observe(labels, facts.seconds);
       if (facts.codes) for (const code of facts.codes) rejections.inc({ code: codes.of(code) });
@@ -141,6 +157,8 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       supergraphInfo.set({ supergraph: id }, 1);
       activations.inc();
     },
+    canaryShare: (percent) => canaryShare.set(percent),
+    canaryDecision: (action) => canaryDecisions.inc({ action }),
     streamConnection: (transport, delta) => streamConnections.inc({ transport }, delta),
     subscriptions: createSubscriptionMetrics(registers),
     render: () => register.metrics(),
@@ -159,6 +177,8 @@ export const noMetrics: Metrics = {
   operationCost: () => undefined,
   rateLimited: () => undefined,
   supergraphActivated: () => undefined,
+  canaryShare: () => undefined,
+  canaryDecision: () => undefined,
   streamConnection: () => undefined,
   subscriptions: noSubscriptionMetrics,
   render: async () => '',

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import type { Metrics } from './metrics';
 
 /**
@@ -6,8 +7,8 @@ import type { Metrics } from './metrics';
  * client (names bounded, see LabelCap), and each error code the response carries. Requests refused by the
  * HTTP layer before Apollo Server (401, 413, 429, …) are recorded there with the same `httpRequest`.
  */
-export function metricsPlugin(options: { metrics: Metrics }): ApolloServerPlugin {
-  const { metrics } = options;
+export function metricsPlugin(options: { metrics: Metrics; supergraphOf?: (schema: GraphQLSchema) => string | undefined }): ApolloServerPlugin<{ variant?: string | undefined }> {
+  const { metrics, supergraphOf } = options;
   if (!metrics.enabled) return {};
   return {
     async requestDidStart() {
@@ -32,6 +33,8 @@ export function metricsPlugin(options: { metrics: Metrics }): ApolloServerPlugin
             status: rc.response.http.status ?? 200,
             clientName: rc.request.http?.headers.get('apollographql-client-name'),
             seconds: (performance.now() - started) / 1000,
+            variant: rc.contextValue.variant ?? 'stable',
+            supergraph: supergraphOf?.(rc.schema)?.slice(0, 12) ?? '',
             ...(codes ? { codes } : {}),
           });
         },

@@ -2,7 +2,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { landingPagePlugin } from './landingPage';
 import type { JunctionConfig } from '../config';
-import type { JunctionGateway } from '../gateway';
+import type { EngineGateway, JunctionGateway } from '../gateway';
+import { canaryPlugin, type CanaryObservation } from '../canary';
 import { accessLogPlugin, apolloLogger, metricsPlugin, noMetrics, tracer, tracingPlugin, type Logger, type Metrics } from '../observability';
 import type { PersistedOperations } from '../operations';
 import { costPlugin, type RequestLimits } from '../security';
@@ -16,6 +17,10 @@ export interface ApolloServerExtras {
   rateLimiter?: RateLimiter | undefined;
   /** Prometheus metrics (observability/metrics.ts); a no-op when metrics are off. */
   metrics?: Metrics | undefined;
+  /** The schema this engine serves: the gateway's active one (default), or a canary release's (gateway.canaryEngine()). */
+  engineGateway?: EngineGateway | undefined;
+  /** Canary releases (registry on): every answered operation is recorded for the judge while one runs. */
+  canary?: { observing(): boolean; record(observation: CanaryObservation): void } | undefined;
 }
 
 /**
@@ -43,8 +48,9 @@ export function createApolloServer(
   });
   const costBudgets: Array<ApolloServerPlugin<RequestContext>> = extras.rateLimiter ? [rateLimitPlugin({ limiter: extras.rateLimiter })] : [];
   const subgraphErrors = compileSubgraphErrorPolicy(config.subgraphErrors);
+  const supergraphOf = (apiSchema: Parameters<JunctionGateway['stateFor']>[0]) => gateway.stateFor(apiSchema)?.id;
   return new ApolloServer<RequestContext>({
-    gateway: gateway as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
+    gateway: (extras.engineGateway ?? gateway) as unknown as ConstructorParameters<typeof ApolloServer>[0] extends { gateway?: infer G } ? G : never,
     logger: apolloLogger(logger),
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
@@ -63,7 +69,9 @@ export function createApolloServer(
       // The subgraph error policy first: every plugin below, and the client, see the errors as redacted.
       ...(subgraphErrors ? [subgraphErrorsPlugin(subgraphErrors, logger)] : []),
       // Metrics next: it only reads the response in willSendResponse, whatever the plugins below decided.
-      metricsPlugin({ metrics: extras.metrics ?? noMetrics }),
+      metricsPlugin({ metrics: extras.metrics ?? noMetrics, supergraphOf }),
+      // A canary release's judge sees every answer, whatever the plugins below decide (a cached one included).
+      ...(extras.canary ? [canaryPlugin(extras.canary)] : []),
       limits.plugin,
       // Tracing (only when on): parse and validate spans under the request span, the operation's name on it.
       ...(tracer.enabled ? [tracingPlugin()] : []),
@@ -79,7 +87,7 @@ export function createApolloServer(
       ...(responseCache ? [responseCache] : []),
       // The access-log record reads what the plugins above decided (cost, cache) when the response is sent.
       ...(config.logging.accessLog
-        ? [accessLogPlugin({ responseCache: config.cache.response.enabled })]
+        ? [accessLogPlugin({ responseCache: config.cache.response.enabled, supergraphOf })]
         : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
       // Offline, the page says how to see plans without it (landingPage.ts).

@@ -12,12 +12,19 @@ import { batchingStage } from './stages/batching';
 import { boundVariablesStage } from './stages/boundVariables';
 import { preflightLimitsStage } from './stages/preflightLimits';
 import { rateLimitRequestsStage } from './stages/rateLimitRequests';
+import { identifyClientStage } from './stages/identifyClient';
+import type { ClientFacts } from '../traffic';
+import type { Variant } from '../canary/assignment';
 import { resolveOperationsStage } from './stages/resolveOperations';
 
 export interface PipelineOptions {
   batching: { enabled: boolean; maxSize: number };
   variables: VariableBounds;
   authenticator: Authenticator | undefined;
+  /** Who a client is (`rateLimit.clientKey`, `rateLimit.trustedProxies`). */
+  clientKeyOf: (facts: ClientFacts) => string;
+  /** Which supergraph serves a client (a canary release's share, else the stable one). */
+  variantOf: (clientKey: string) => Variant;
   rateLimiter: RateLimiter | undefined;
   /** Counted when a request-count budget refuses (metrics). */
   rateLimited: () => void;
@@ -27,6 +34,15 @@ export interface PipelineOptions {
 }
 
 export type EngineResponse = Awaited<ReturnType<ApolloServer<RequestContext>['executeHTTPGraphQLRequest']>>;
+
+/**
+ * The engines operations run on: Apollo Server over the stable supergraph, and while a canary release runs, a
+ * second one over its candidate (its own schema, document and plan caches). The client's variant picks one.
+ */
+export interface Engines {
+  readonly stable: ApolloServer<RequestContext>;
+  readonly canary: ApolloServer<RequestContext> | undefined;
+}
 
 /**
  * What the pipeline answers: a refusal from a stage, or the engine's response; with the headers stages added.
@@ -58,10 +74,11 @@ export interface TransportFacts {
  *   1 batching         stages/batching.ts
  *   2 boundVariables   stages/boundVariables.ts
  *   3 authenticate     stages/authenticate.ts
- *   4 rateLimitRequests stages/rateLimitRequests.ts
- *   5 resolveOperations stages/resolveOperations.ts
- *   6 preflightLimits  stages/preflightLimits.ts
- *   engine: Apollo Server (parse, validate) with its plugins in the order engine.ts (beside this file) lists and explains —
+ *   4 identifyClient   stages/identifyClient.ts (client key, and its variant while a canary release runs)
+ *   5 rateLimitRequests stages/rateLimitRequests.ts
+ *   6 resolveOperations stages/resolveOperations.ts
+ *   7 preflightLimits  stages/preflightLimits.ts
+ *   engine: the variant's Apollo Server (parse, validate) with its plugins in the order engine.ts (beside this file) lists and explains —
  *     subgraph error policy, metrics, limits (a cached-verdict lookup), tracing, cost (demand control), cost
  *     budgets, APQ registration, response-cache lookup — then the gateway (gateway/gateway.ts): variables
  *     coerced, authorize, plan, execute, shape; then the response-cache store and the access-log record.
@@ -72,12 +89,13 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     ['batching', batchingStage(options.batching)],
     ['boundVariables', boundVariablesStage(options.variables)],
     ...(authentication ? [['authenticate', authentication] as const] : []),
+    ['identifyClient', identifyClientStage(options.clientKeyOf, options.variantOf)],
     ...(options.rateLimiter ? [['rateLimitRequests', rateLimitRequestsStage(options.rateLimiter, options.rateLimited)] as const] : []),
     ['resolveOperations', resolveOperationsStage(options.operations)],
     ['preflightLimits', preflightLimitsStage(options.preflight)],
   ];
 
-  async function run(engine: ApolloServer<RequestContext>, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
+  async function run(engines: Engines, request: OperationRequest, transport: TransportFacts): Promise<PipelineAnswer> {
     const context: RequestContext = { requestFacts: transport.requestFacts, span: transport.span, transport: transport.transport ?? 'http', incremental: transport.incremental, remoteAddress: request.remoteAddress };
     const headers: ResponseHeaders = [];
     for (const [, stage] of stages) {
@@ -85,6 +103,9 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
       const refused = pending instanceof Promise ? await pending : pending;
       if (refused) return { refused, headers };
     }
+    // A request planned on one variant finishes on it: the engine is chosen once, here.
+    const engine = context.variant === 'canary' && engines.canary ? engines.canary : engines.stable;
+    if (engine === engines.stable) context.variant = 'stable';
     // One context per operation: a batch's operations run one by one (each with its own authorization, cache
     // tags and plan), not as Apollo Server's batch, whose operations would share one context.
     const execute = (body: unknown) =>

@@ -18,9 +18,53 @@ export interface SupergraphVersion {
   readonly createdAt: string;
   readonly action: 'seed' | 'publish' | 'delete' | 'rollback';
   readonly subgraph?: string;
+  /** The canary release this version was promoted from. */
+  readonly canary?: string;
   readonly rolledBackTo?: number;
   readonly by: string;
   readonly subgraphs: readonly SubgraphVersion[];
+}
+
+/** One step of a canary release, with who took it and why (the judge's figures when it was the judge). */
+export interface CanaryDecision {
+  readonly at: string;
+  readonly action: 'start' | 'advance' | 'promote' | 'rollback' | 'abort';
+  /** The canary's share after the step (0 once it ended without promotion, 100 once promoted). */
+  readonly percent: number;
+  /** `judge`, or who asked (admin token subject, --author). */
+  readonly by: string;
+  readonly reason: string;
+  readonly figures?: unknown;
+}
+
+/**
+ * A candidate supergraph served to a share of clients beside the current one, judged against it and then
+ * promoted (it becomes the next version) or rolled back. Other registry changes wait until it ends.
+ */
+export interface CanaryRelease {
+  /** A random id: salts the client assignment and names the release in logs, metrics and figures. */
+  readonly id: string;
+  /** The candidate; `version` is the number it takes when promoted. */
+  readonly candidate: SupergraphVersion;
+  /** The version it is judged against (the current one when it started). */
+  readonly stable: number;
+  /** The shares in percent, in order; the canary serves `stages[stage]` % of clients. */
+  readonly stages: readonly number[];
+  readonly stage: number;
+  readonly startedAt: string;
+  readonly stageStartedAt: string;
+  readonly by: string;
+  /** The subgraph whose publish the canary releases (its requests are judged on their own too). */
+  readonly subgraph: string;
+  readonly decisions: readonly CanaryDecision[];
+}
+
+/** A canary release that has ended. */
+export interface EndedCanary extends Omit<CanaryRelease, 'candidate'> {
+  readonly outcome: 'promoted' | 'rolled_back' | 'aborted';
+  readonly endedAt: string;
+  readonly version: number;
+  readonly supergraph: string;
 }
 
 /** The registry as stored: every write bumps `revision` (compare-and-set between replicas). */
@@ -30,6 +74,10 @@ export interface RegistryDocument {
   readonly current: number;
   /** Oldest first, at most `historyLimit`. */
   readonly versions: readonly SupergraphVersion[];
+  /** The canary release under way, if any. */
+  readonly canary?: CanaryRelease | undefined;
+  /** Ended canary releases, most recent last (at most ENDED_CANARIES_KEPT). */
+  readonly endedCanaries?: readonly EndedCanary[] | undefined;
 }
 
 const EMPTY_REGISTRY: RegistryDocument = Object.freeze({ revision: 0, current: 0, versions: [] });

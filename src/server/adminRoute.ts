@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invalidations } from '../cache';
 import { errorBody, type ErrorCode } from '../errors';
 import { RegistryError, type Registry } from '../registry';
+import type { CanaryController } from '../canary';
 import type { Logger } from '../observability';
 import type { RequestAuthenticator } from './authentication';
 import { sendJson } from './graphqlRoute';
@@ -26,6 +27,8 @@ export interface AdminOptions {
   token: string | undefined;
   /** The subgraph registry (`registry.enabled`), once started; without it the registry endpoints answer 404. */
   registry?: () => Registry | undefined;
+  /** The canary releases' judge (with the registry), for `GET /admin/canary` figures. */
+  canary?: () => CanaryController | undefined;
 }
 
 type Caller = { ok: true; who: string } | { ok: false; status: 401 | 403; message: string };
@@ -115,7 +118,7 @@ export function adminApi(
       registryRoute('POST', new RegExp(`^/admin/subgraphs/${SUBGRAPH}$`), async (body, who, [name], r) => {
         const request = parsePublishRequest(body);
         if (!request.ok) return new Refusal(400, 'BAD_REQUEST', `Invalid publish request: ${request.message}.`);
-        const result = await r.publish(name as string, request.url, request.sdl, request.author ?? who);
+        const result = await r.publish(name as string, request.url, request.sdl, request.author ?? who, request.canary);
         const subgraph = (await r.list()).subgraphs.find((s) => s.name === name);
         return { ...result, subgraph };
       }),
@@ -134,6 +137,15 @@ export function adminApi(
         return { ...(await r.remove(name as string, request.author ?? who)), subgraph: removed };
       }),
       registryRoute('GET', /^\/admin\/supergraph\/history$/, async (_b, _w, _p, r) => r.history()),
+      // Canary releases: status with the judge's latest figures; promote now, or abort (every client back to stable).
+      registryRoute('GET', /^\/admin\/canary$/, async (_b, _w, _p, r) => (await admin.canary?.()?.status()) ?? { ...(await r.canaryStatus()), verdict: undefined }),
+      registryRoute('POST', /^\/admin\/canary\/(promote|abort)$/, async (body, who, [action], r) => {
+        const request = parseAuthorRequest(body);
+        if (!request.ok) return new Refusal(400, 'BAD_REQUEST', `Invalid canary request: ${request.message}.`);
+        const by = request.author ?? who;
+        const status = await r.canaryStep({ action: action === 'promote' ? 'promote' : 'abort', by, reason: action === 'promote' ? `promoted by ${by}` : `aborted by ${by}` });
+        return status;
+      }),
       registryRoute('POST', /^\/admin\/supergraph\/rollback$/, async (body, who, _p, r) => {
         const request = parseRollbackRequest(body);
         if (!request.ok) return new Refusal(400, 'BAD_REQUEST', `Invalid rollback request: ${request.message}.`);

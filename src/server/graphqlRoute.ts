@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { errorBody } from '../errors';
 import { tracer, type Metrics, type RequestFacts, type TraceSpan } from '../observability';
-import type { createPipeline, OperationRequest, Refusal, RequestContext } from '../pipeline';
+import type { createPipeline, OperationRequest, Refusal, Engines } from '../pipeline';
 import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
 import { jsonContentType, unsupportedCharset } from './requestChecks';
 import { DEFER_FRAMING, serveMultipart, SUBSCRIPTION_FRAMING } from './multipartTransport';
@@ -18,7 +18,7 @@ type Pipeline = ReturnType<typeof createPipeline>;
  * the whole request is the `graphql.request` span, continuing the client's W3C `traceparent` when it sends one;
  * the span rides in the GraphQL context (`span`) to the plugins, the gateway and the subgraph client.
  */
-export async function handleGraphQL(apollo: ApolloServer<RequestContext>, req: IncomingMessage, res: ServerResponse, options: Parameters<typeof serveGraphQL>[3]): Promise<void> {
+export async function handleGraphQL(apollo: Engines, req: IncomingMessage, res: ServerResponse, options: Parameters<typeof serveGraphQL>[3]): Promise<void> {
   if (!tracer.enabled) return serveGraphQL(apollo, req, res, options, undefined);
   const traceparent = req.headers.traceparent;
   const span = tracer.startSpan('graphql.request', typeof traceparent === 'string' ? traceparent : undefined, 'server');
@@ -35,7 +35,7 @@ export async function handleGraphQL(apollo: ApolloServer<RequestContext>, req: I
 }
 
 async function serveGraphQL(
-  apollo: ApolloServer<RequestContext>,
+  apollo: Engines,
   req: IncomingMessage,
   res: ServerResponse,
   options: {

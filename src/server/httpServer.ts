@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { RequestContext } from '../pipeline';
-import type { ApolloServer } from '@apollo/server';
+import type { Engines, PipelineOptions } from '../pipeline';
 import type { GraphQLError } from 'graphql';
 import type { RequestAuthenticator } from './authentication';
 import { errorBody } from '../errors';
@@ -47,8 +46,11 @@ export interface HttpServerOptions {
   /** Rate limits: request-count budgets are a pipeline stage (pipeline/stages/rateLimitRequests.ts); undefined when off. */
   rateLimiter?: RateLimiter | undefined;
   logger: Logger;
-  /** Apollo Server once a supergraph is loaded and it has started; undefined until then. */
-  apollo: () => ApolloServer<RequestContext> | undefined;
+  /** The engines (Apollo Server, and a canary release's) once a supergraph is loaded and it has started; undefined until then. */
+  apollo: () => Engines | undefined;
+  /** Who a client is (`rateLimit.clientKey` rules) and which supergraph serves it (pipeline stage identifyClient). */
+  clientKeyOf: PipelineOptions['clientKeyOf'];
+  variantOf: PipelineOptions['variantOf'];
   /** The active supergraph's id, for /health. */
   supergraphId: () => string | undefined;
   /** One access-log line per request (`logging.accessLog`). */
@@ -99,6 +101,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     batching: options.batching,
     variables: options.variables,
     authenticator: options.authenticator,
+    clientKeyOf: options.clientKeyOf,
+    variantOf: options.variantOf,
     rateLimiter: options.rateLimiter,
     rateLimited: () => options.metrics?.rateLimited('requests'),
     operations: options.operations,

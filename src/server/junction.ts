@@ -3,7 +3,11 @@ import type { RequestContext } from '../pipeline';
 import type { ApolloServer } from '@apollo/server';
 import { composeSubgraphs, isSupergraphSdlFile, loadSupergraph, watchSupergraph, type SupergraphResult, type SupergraphWatcher } from '../composition';
 import { Registry } from '../registry';
-import { createRateLimiter } from '../traffic';
+import { createClientKey, createRateLimiter } from '../traffic';
+import { CanaryController, FIGURES_DOCUMENT } from '../canary';
+import { createCompareAndSet } from '../store';
+import type { ActiveCanary, SupergraphVersion } from '../registry';
+import type { Engines } from '../pipeline';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
 import { apiSchemaOf, compileHeaderRules, JunctionGateway, SubgraphFailureLog, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
@@ -94,6 +98,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     overrideLabels: config.queryPlan.overrideLabels,
     fastExecutor: config.execution.executor === 'junction',
     planner: config.queryPlan.planner,
+    overrideStickiness: config.queryPlan.overrideStickiness,
     identity: { signer: await identitySigner(config), header: config.identity.subgraphToken.header, forwardClaims: config.identity.forwardClaims },
     headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
@@ -111,8 +116,12 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     formatErrors: resultErrorFormatter,
     subscriptions: subscriptionOptions(config, logger, metrics, resultErrorFormatter),
   });
-  let apollo: ApolloServer<RequestContext> | undefined;
+  // The engines: Apollo Server over the active supergraph, and a second one over a canary release's (made when
+  // the first release is served, kept after).
+  let engines: Engines | undefined;
+  let canaryEngine: ApolloServer<RequestContext> | undefined;
   let registry: Registry | undefined;
+  let canary: CanaryController | undefined;
   let apolloStarting: Promise<void> | undefined;
   let signalReady!: () => void;
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
@@ -173,14 +182,16 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     batching: config.limits.batching,
     streaming: { subscriptions: config.subscriptions, streams, tokenHeader: config.auth.header },
     logger,
-    apollo: () => apollo,
+    apollo: () => engines,
+    clientKeyOf: createClientKey(config.rateLimit.clientKey, config.rateLimit.trustedProxies),
+    variantOf: (clientKey) => gateway.variantOf(clientKey),
     supergraphId: () => gateway.current?.id,
     store,
     cors: config.cors,
     landingPage: config.graphql.landingPage,
     adminCors: config.admin.cors,
     // The admin API exists only when an admin token is configured (JUNCTION_ADMIN_TOKEN or admin.token).
-    admin: config.admin.token ? { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token, registry: () => registry } : undefined,
+    admin: config.admin.token ? { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token, registry: () => registry, canary: () => canary } : undefined,
   });
 
   // Supergraph changes are applied one at a time, each warmed (manifest operations planned) before it goes live.
@@ -198,28 +209,61 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
     }
     if (!apolloStarting) {
-      const responseCache = config.cache.response.enabled
-        ? responseCachePlugin({
-            store: store.scoped('rc:'),
-            invalidations: caches.invalidations,
-            gateway: {
-              supergraphIdOf: (schema) => gateway.stateFor(schema)?.id,
-              authorizationKey: (schema, rc) => gateway.authorizationKey(schema, rc),
-              subgraphRequestsKey: (schema, rc) => gateway.subgraphRequestsKey(schema, rc),
-            },
-            maxTtlSec: config.cache.response.maxTtlSec,
-            varyHeaders: config.cache.response.varyHeaders,
-            logger,
-            metrics: observe,
-          })
-        : undefined;
-      const server = createApolloServer(gateway, config, logger, limits, operations, responseCache, { rateLimiter, metrics });
+      const server = makeEngine(undefined);
       apolloStarting = server.start().then(() => {
-        apollo = server;
+        engines = { stable: server, canary: undefined };
         signalReady();
       });
     }
   };
+  // One engine: its own response-cache plugin instance and Apollo Server, the same policies in the same order.
+  const makeEngine = (engineGateway: ReturnType<JunctionGateway['canaryEngine']> | undefined): ApolloServer<RequestContext> => {
+    const responseCache = config.cache.response.enabled
+      ? responseCachePlugin({
+          store: store.scoped('rc:'),
+          invalidations: caches.invalidations,
+          gateway: {
+            supergraphIdOf: (schema) => gateway.stateFor(schema)?.id,
+            authorizationKey: (schema, rc) => gateway.authorizationKey(schema, rc),
+            subgraphRequestsKey: (schema, rc) => gateway.subgraphRequestsKey(schema, rc),
+          },
+          maxTtlSec: config.cache.response.maxTtlSec,
+          varyHeaders: config.cache.response.varyHeaders,
+          logger,
+          metrics: observe,
+        })
+      : undefined;
+    const judge = config.registry.enabled ? { observing: () => canary?.observing() ?? false, record: (o: Parameters<CanaryController['record']>[0]) => canary?.record(o) } : undefined;
+    return createApolloServer(gateway, config, logger, limits, operations, responseCache, { rateLimiter, metrics, engineGateway, canary: judge });
+  };
+  /**
+   * Serves a canary release's candidate beside the active supergraph (warmed first), or stops serving one.
+   * The canary engine is started with the first release; until it answers, every client is served stable.
+   */
+  const serveCanary = async (release: ActiveCanary | undefined): Promise<void> => {
+    const built = release ? gateway.build(release.version.supergraphSdl) : undefined;
+    if (release && built && !built.ok) logger.error({ canary: release.id, reason: built.reason }, 'canary candidate rejected; serving every client the stable supergraph');
+    if (!release || !built?.ok) {
+      gateway.setCanary(undefined);
+      canary?.serve(undefined);
+      return;
+    }
+    if (built.state !== gateway.servedCanary?.state) await warm(built.state);
+    gateway.setCanary({ id: release.id, percent: release.percent, state: built.state });
+    canary?.serve(release);
+    if (!canaryEngine) {
+      canaryEngine = makeEngine(gateway.canaryEngine());
+      await canaryEngine.start();
+    }
+    if (engines) engines = { stable: engines.stable, canary: canaryEngine };
+    logger.info({ canary: release.id, percent: release.percent, supergraph: built.state.id }, 'canary release served');
+  };
+  const activateRelease = (version: SupergraphVersion, release: ActiveCanary | undefined): Promise<void> =>
+    (activations = activations.then(async () => {
+      await activateNow(version.supergraphSdl, `registry version ${version.version}`);
+      await apolloStarting;
+      await serveCanary(release);
+    }));
   const activate = (sdl: string, source: string): Promise<void> => (activations = activations.then(() => activateNow(sdl, source)));
   const onResult = (result: SupergraphResult, source: string): void => {
     if (result.ok) return void activate(result.supergraphSdl, source);
@@ -256,12 +300,23 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       allowedUrls: config.registry.allowedUrls,
       compose: composeSubgraphs,
       apiSchemaOf: (sdl) => (gateway.current?.supergraphSdl === sdl ? gateway.current.schema : apiSchemaOf(sdl)),
-      activate: (version) => activate(version.supergraphSdl, `registry version ${version.version}`),
+      activate: activateRelease,
+      canaryRamp: config.registry.canary.ramp,
+      canaryStepTaken: (action) => metrics.canaryDecision(action),
       knownOperations: () => [
         ...[...operations.trustedDocuments.operations()].map((op) => ({ name: op.name, body: op.body, source: 'manifest' as const })),
         ...gateway.recentOperations().map((op) => ({ name: op.name, body: op.body, source: 'traffic' as const })),
       ],
       logger,
+    });
+    const { canary: judging } = config.registry;
+    canary = new CanaryController({
+      registry,
+      figures: createCompareAndSet('canary-figures', FIGURES_DOCUMENT, config.registry, config.store, logger),
+      thresholds: judging,
+      evaluateIntervalMs: judging.evaluateIntervalMs,
+      logger,
+      metrics,
     });
     const path = options.supergraph && 'path' in options.supergraph ? options.supergraph.path : undefined;
     const seed = path && !isSupergraphSdlFile(path) ? await seedSources(path, config.env) : undefined;
@@ -285,6 +340,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       streams.closeAll();
       // …which every subscription does now, with SHUTTING_DOWN, so its transport can say so and close.
       gateway.subscriptions?.shutdown();
+      await canary?.stop();
       await registry?.stop();
       const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
       http.server.closeIdleConnections();
@@ -298,7 +354,8 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
         await metricsClosed;
       }
       await apolloStarting?.catch(() => undefined);
-      await apollo?.stop();
+      await engines?.stable.stop();
+      await canaryEngine?.stop();
       await gateway.stop();
       await store.close();
       await rateLimiter?.close();

@@ -7,7 +7,9 @@ const url = z
   .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 const sdl = z.string().min(1, 'must not be empty');
 
-const publish = z.object({ url, sdl, author }).strict();
+/** A canary release's first share, in percent: above 0, below 100 (100 is a plain publish). */
+const canary = z.number().gt(0, 'must be above 0').lt(100, 'must be below 100 (100 is a plain publish)').optional();
+const publish = z.object({ url, sdl, author, canary }).strict();
 const check = z.union([z.object({ delete: z.literal(true) }).strict(), z.object({ url: url.optional(), sdl }).strict()]);
 const rollback = z.object({ version: z.number().int().positive(), author }).strict();
 const authorOnly = z.object({ author }).strict();
@@ -23,7 +25,7 @@ function parser<S extends z.ZodTypeAny>(schema: S): (body: unknown) => Parsed<z.
   };
 }
 
-/** `POST /admin/subgraphs/{name}`: `{ url, sdl, author? }`. */
+/** `POST /admin/subgraphs/{name}`: `{ url, sdl, author?, canary? }`. */
 export const parsePublishRequest = parser(publish);
 /** `POST /admin/subgraphs/{name}/check`: `{ url?, sdl }` or `{ delete: true }`. */
 export const parseCheckRequest = (body: unknown): Parsed<{ delete?: true; url?: string | undefined; sdl: string }> => {
@@ -33,5 +35,5 @@ export const parseCheckRequest = (body: unknown): Parsed<{ delete?: true; url?: 
 };
 /** `POST /admin/supergraph/rollback`: `{ version, author? }`. */
 export const parseRollbackRequest = parser(rollback);
-/** `DELETE /admin/subgraphs/{name}`: optional `{ author }`. */
+/** `DELETE /admin/subgraphs/{name}`, `POST /admin/canary/promote|abort`: optional `{ author }`. */
 export const parseAuthorRequest = parser(authorOnly);

@@ -1,8 +1,8 @@
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { GraphQLSchema, parse, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { makeServer, type ServerOptions, type SubscribeMessage } from 'graphql-ws';
 import { beginOperation, tracer, type Logger, type Metrics } from '../observability';
-import type { createPipeline, OperationRequest, OperationStream, PipelineAnswer, RequestContext } from '../pipeline';
+import type { createPipeline, OperationRequest, OperationStream, PipelineAnswer, Engines } from '../pipeline';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import { CLOSE, closeReason, type WebSocketConnection } from './websocketConnection';
 import { Delivery } from './websocketDelivery';
@@ -12,7 +12,7 @@ type Extra = { connection: WebSocketConnection };
 
 export interface WebSocketOperationsOptions {
   pipeline: Pipeline;
-  apollo: () => ApolloServer<RequestContext> | undefined;
+  apollo: () => Engines | undefined;
   /** subscriptions.connectionInitTimeoutMs: no connection_init by then → close 4408. */
   connectionInitTimeoutMs: number;
   /** auth.header: connection_init's `Authorization` becomes this header of every operation. */

@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CorsSettings, JunctionConfig } from '../config';
 import { errorBody, type ErrorCode } from '../errors';
 import type { Logger, Metrics } from '../observability';
-import type { createPipeline, RequestContext } from '../pipeline';
+import type { createPipeline, Engines } from '../pipeline';
 import { compileOriginCheck } from './cors';
 import type { StreamConnections } from './streamConnections';
 import { CLOSE, closeReason, KeepAlive, WebSocketConnection } from './websocketConnection';
@@ -15,7 +14,7 @@ import { webSocketOperations } from './websocketOperations';
 
 export interface WebSocketTransportOptions {
   pipeline: ReturnType<typeof createPipeline>;
-  apollo: () => ApolloServer<RequestContext> | undefined;
+  apollo: () => Engines | undefined;
   subscriptions: JunctionConfig['subscriptions'];
   /** The one bound on long-lived connections, shared with the SSE and multipart transports. */
   streams: StreamConnections;

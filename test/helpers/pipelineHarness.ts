@@ -2,6 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { createApolloServer, createPipeline, type OperationStream, type StreamItem, type Transport } from '../../src/pipeline';
 import { createLogger } from '../../src/observability';
 import { createRequestLimits } from '../../src/security';
+import { createClientKey } from '../../src/traffic';
 import { buildAuthenticator } from '../../src/server/authentication';
 import type { Junction } from '../../src/server';
 import type { JunctionConfig } from '../../src/config';
@@ -25,6 +26,8 @@ export async function pipelineOf(
     batching: config.limits.batching,
     variables: config.limits.variables,
     authenticator: await buildAuthenticator(config),
+    clientKeyOf: createClientKey(config.rateLimit.clientKey, config.rateLimit.trustedProxies),
+    variantOf: (clientKey) => junction.gateway.variantOf(clientKey),
     rateLimiter: undefined,
     rateLimited: () => undefined,
     operations: junction.operations,
@@ -35,7 +38,7 @@ export async function pipelineOf(
       const map = new HeaderMap();
       map.set('content-type', 'application/json');
       for (const [name, value] of Object.entries(headers)) map.set(name.toLowerCase(), value);
-      const answer = await pipeline.run(apollo, { method: 'POST', headers: map, search: '', body, remoteAddress: '127.0.0.1' }, { requestFacts: undefined, span: undefined, transport, incremental: facts.incremental });
+      const answer = await pipeline.run({ stable: apollo, canary: undefined }, { method: 'POST', headers: map, search: '', body, remoteAddress: '127.0.0.1' }, { requestFacts: undefined, span: undefined, transport, incremental: facts.incremental });
       if (answer.refused) return { kind: 'refused', status: answer.refused.status, code: answer.refused.code };
       if (answer.stream) return { kind: 'stream', stream: answer.stream };
       const response = answer.response;

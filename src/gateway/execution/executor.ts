@@ -51,8 +51,8 @@ export interface ExecutionCache {
   policy: { restrict(hint: { maxAge?: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } | undefined;
   /** Collects what a cached response of this request depends on (response cache on). */
   responseTags: Set<string> | undefined;
-  /** The entity cache (on for at least one subgraph), the supergraph's entity keys, and the principal's id. */
-  entities: { cache: EntityCache; keys: EntityKeys; principal: string | undefined } | undefined;
+  /** The entity cache (on for at least one subgraph), the supergraph's entity keys and id, and the principal's id. */
+  entities: { cache: EntityCache; keys: EntityKeys; principal: string | undefined; supergraph: string } | undefined;
 }
 
 /** One subgraph answer as the plan uses it. */
@@ -277,7 +277,7 @@ class PlanRun {
 
     if (!fetch.requires) {
       let received: Data | undefined | null;
-      const entries = capSec > 0 && caching ? new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName)) : undefined;
+      const entries = capSec > 0 && caching ? new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName), caching.supergraph) : undefined;
       const entry = entries?.root();
       const hit = entry && caching ? (await caching.cache.lookup([entry], caching.principal))[0] : undefined;
       if (hit) {
@@ -323,7 +323,7 @@ class PlanRun {
     let missing = representations.map((_, i) => i);
     let entryOf: Array<ReturnType<FetchEntries['entity']>> = [];
     if (capSec > 0 && caching) {
-      const entries = new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName));
+      const entries = new FetchEntries(fetch, this.input.supergraphSchema, caching.keys, variables, this.input.identity?.vary.get(fetch.serviceName), caching.supergraph);
       entryOf = representations.map((r) => entries.entity(r));
       const hits = await caching.cache.lookup(entryOf, caching.principal);
       missing = [];

@@ -68,7 +68,7 @@ export function groupPlanOf(input: GroupPlanInput): GroupPlan | GraphQLError {
             identity: rest ? await input.describe() : described,
             ...(input.requestTimeoutMs ? { deadline: Date.now() + input.requestTimeoutMs } : {}),
             trace: span,
-            cache: { policy: undefined, responseTags: undefined, entities: input.entities ? { ...input.entities, keys: state.entityKeys } : undefined },
+            cache: { policy: undefined, responseTags: undefined, entities: input.entities ? { ...input.entities, keys: state.entityKeys, supergraph: state.id } : undefined },
           },
           primary,
           rest,

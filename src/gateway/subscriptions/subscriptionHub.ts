@@ -136,11 +136,12 @@ export class SubscriptionHub {
   /**
    * A new supergraph is active: every subscription is validated and planned again on it. Those that still
    * validate keep running (later events planned on the new supergraph; a changed primary fetch moves to a new
-   * upstream); the others end with SUBSCRIPTION_SCHEMA_RELOAD.
+   * upstream); the others end with SUBSCRIPTION_SCHEMA_RELOAD. Groups on a state in `kept` (a canary release's,
+   * still served) stay where they are.
    */
-  async revalidate(stateId: string): Promise<void> {
+  async revalidate(stateId: string, kept: ReadonlySet<string> = new Set()): Promise<void> {
     for (const group of [...this.groups.values()]) {
-      if (group.plan.stateId === stateId) continue;
+      if (group.plan.stateId === stateId || kept.has(group.plan.stateId)) continue;
       let next: GroupPlan | GraphQLError;
       try {
         next = await group.replan(stateId);

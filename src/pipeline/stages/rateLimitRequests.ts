@@ -9,14 +9,14 @@ import { operationsOf, type Stage } from '../operationRequest';
  */
 export function rateLimitRequestsStage(limiter: RateLimiter, rateLimited: () => void): Stage {
   return async (request, context, response) => {
-    const clientKey = limiter.clientKeyOf({ principal: context.principal, header: (name) => request.headers.get(name) ?? undefined, remoteAddress: request.remoteAddress });
+    // identifyClient ran before: one client key for every per-client policy.
+    const clientKey = context.clientKey ?? 'anonymous';
     const decision = await limiter.consumeRequests(clientKey, Math.max(operationsOf(request).length, 1));
     const headers = [...rateLimitHeaders(decision)];
     if (!decision.allowed) {
       rateLimited();
       return { status: ERROR_CODES.RATE_LIMITED.status, code: 'RATE_LIMITED', message: decision.message, headers };
     }
-    context.clientKey = clientKey;
     context.requestQuota = decision.quota;
     response.push(...headers);
     return undefined;

@@ -36,6 +36,8 @@ async function startFront(invalidations: Invalidations | undefined, yaml = `admi
     streaming: { subscriptions: config.subscriptions, streams: new StreamConnections(config.subscriptions.maxConnections), tokenHeader: config.auth.header },
     preflight: () => undefined,
     authenticator: await buildAuthenticator(config),
+    clientKeyOf: () => 'anonymous',
+    variantOf: () => 'stable',
     operations: new PersistedOperations(config.persistedQueries, undefined, logs.logger),
     logger: logs.logger,
     apollo: () => undefined,

@@ -3,8 +3,8 @@ import { dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '../../..');
 const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-// Pages other branches write (issues 20, 22, 23); links to them may precede them.
-const PENDING = new Set(['docs/canary.md', 'docs/workers.md', 'docs/performance-caching.md']);
+// Pages other branches write (issues 22, 23); links to them may precede them.
+const PENDING = new Set(['docs/workers.md', 'docs/performance-caching.md']);
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
 const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');

@@ -1,0 +1,100 @@
+import { add, emptyFigures, errorRate, p95, type Figures, type StageFigures } from './figures';
+
+/** When a canary is within bounds (`registry.canary`; defaults in the config schema and docs/canary.md). */
+export interface Thresholds {
+  windowMs: number;
+  minRequests: number;
+  maxErrorRateIncrease: number;
+  maxLatencyRatio: number;
+  latencyToleranceMs: number;
+}
+
+export interface SideSummary {
+  requests: number;
+  failed: number;
+  errorRate: number;
+  p95Ms: number;
+}
+
+/** The figures a decision was made on: operations both variants served, and the changed subgraph's share of them. */
+export interface Comparison {
+  /** Operations both variants served in this stage. */
+  operations: number;
+  stable: SideSummary;
+  canary: SideSummary;
+  /** Requests of those operations whose plan fetched from the changed subgraph. */
+  changedSubgraph: { stable: SideSummary; canary: SideSummary };
+}
+
+export type Decision = 'wait' | 'next' | 'rollback';
+
+export interface Verdict {
+  decision: Decision;
+  reason: string;
+  comparison: Comparison;
+}
+
+/**
+ * Judges a stage. Only operations both variants served are compared (a client population's mix of operations
+ * differs between shares; an operation only one side saw says nothing about the other). Rolled back as soon as
+ * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, or on those
+ * that reached the changed subgraph (when both sides have `minRequests` of them); moved on (`next`) once the
+ * stage has lasted `windowMs` within thresholds; otherwise it waits.
+ */
+export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs: number): Verdict {
+  const comparison = compare(figures);
+  const { stable, canary, changedSubgraph } = comparison;
+  const min = thresholds.minRequests;
+  if (stable.requests < min || canary.requests < min) {
+    return { decision: 'wait', reason: `waiting for ${min} requests per variant on operations both serve (stable ${stable.requests}, canary ${canary.requests})`, comparison };
+  }
+  const worse = worseBy(stable, canary, thresholds, 'operations both serve');
+  if (worse) return { decision: 'rollback', reason: worse, comparison };
+  if (changedSubgraph.stable.requests >= min && changedSubgraph.canary.requests >= min) {
+    const worseChanged = worseBy(changedSubgraph.stable, changedSubgraph.canary, thresholds, 'requests to the changed subgraph');
+    if (worseChanged) return { decision: 'rollback', reason: worseChanged, comparison };
+  }
+  if (stageAgeMs < thresholds.windowMs) {
+    return { decision: 'wait', reason: `within thresholds; the stage has run ${Math.round(stageAgeMs / 1000)} s of ${Math.round(thresholds.windowMs / 1000)} s`, comparison };
+  }
+  return { decision: 'next', reason: `within thresholds over ${Math.round(stageAgeMs / 1000)} s`, comparison };
+}
+
+function worseBy(stable: SideSummary, canary: SideSummary, thresholds: Thresholds, what: string): string | undefined {
+  const increase = canary.errorRate - stable.errorRate;
+  if (increase > thresholds.maxErrorRateIncrease) {
+    return `error rate on ${what}: canary ${percent(canary.errorRate)} vs stable ${percent(stable.errorRate)} (allowed: +${percent(thresholds.maxErrorRateIncrease)})`;
+  }
+  const allowed = Math.max(stable.p95Ms * thresholds.maxLatencyRatio, stable.p95Ms + thresholds.latencyToleranceMs);
+  if (canary.p95Ms > allowed) {
+    return `p95 latency on ${what}: canary ${canary.p95Ms.toFixed(1)} ms vs stable ${stable.p95Ms.toFixed(1)} ms (allowed: ${allowed.toFixed(1)} ms)`;
+  }
+  return undefined;
+}
+
+export function compare(figures: StageFigures): Comparison {
+  const sides = { stable: emptyFigures(), canary: emptyFigures(), changedStable: emptyFigures(), changedCanary: emptyFigures() };
+  let operations = 0;
+  for (const operation of Object.values(figures)) {
+    if (operation.stable.requests === 0 || operation.canary.requests === 0) continue;
+    operations++;
+    add(sides.stable, operation.stable);
+    add(sides.canary, operation.canary);
+    add(sides.changedStable, operation.changedStable);
+    add(sides.changedCanary, operation.changedCanary);
+  }
+  return {
+    operations,
+    stable: summary(sides.stable),
+    canary: summary(sides.canary),
+    changedSubgraph: { stable: summary(sides.changedStable), canary: summary(sides.changedCanary) },
+  };
+}
+
+function summary(figures: Figures): SideSummary {
+  return { requests: figures.requests, failed: figures.failed, errorRate: errorRate(figures), p95Ms: Math.round(p95(figures) * 10) / 10 };
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(2)} %`;
+}
