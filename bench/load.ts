@@ -24,6 +24,10 @@ export interface LoadOptions {
   readonly durationSec: number;
   /** Count the responses carrying this (lower-case) header, e.g. `age` on response-cache hits. */
   readonly countHeader?: string;
+  /** Sent with every request besides the usual ones (e.g. If-None-Match). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** 304 Not Modified is a correct answer (revalidation): not counted as non-2xx. */
+  readonly notModifiedOk?: boolean;
   /** Called synchronously as the measured window opens, e.g. to read the gateway's CPU time. */
   readonly onMeasureStart: () => void;
   /** Called synchronously the moment autocannon has stopped (all its sockets destroyed). */
@@ -61,6 +65,7 @@ export interface LoadResult {
 }
 
 class Counter {
+  constructor(private readonly notModifiedOk: boolean) {}
   completed = 0;
   non2xx = 0;
   errors = 0;
@@ -71,7 +76,7 @@ class Counter {
 
   response(status: number): void {
     this.completed++;
-    if (status < 200 || status > 299) this.non2xx++;
+    if ((status < 200 || status > 299) && !(status === 304 && this.notModifiedOk)) this.non2xx++;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
   }
 
@@ -91,8 +96,8 @@ class Counter {
  * edges of the window cut through the same steady state, and those partial requests cancel out.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const warmup = new Counter();
-  const measured = new Counter();
+  const warmup = new Counter(options.notModifiedOk === true);
+  const measured = new Counter(options.notModifiedOk === true);
   let phase: Counter = options.warmupSec > 0 ? warmup : measured;
   const latencies: number[] = [];
   let firstMismatch: LoadResult['firstMismatch'];
@@ -145,7 +150,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     {
       url: options.url,
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...requestHeaders },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...requestHeaders, ...options.headers },
       ...perRequest,
       connections: options.connections,
       pipelining: 1,
@@ -228,6 +233,8 @@ function percentile(sorted: readonly number[], p: number): number {
 export interface GraphQLReply {
   readonly status: number;
   readonly text: string;
+  /** The answer's ETag header, when it has one. */
+  readonly etag: string | undefined;
   /** The parsed body, or undefined when it is not JSON. */
   readonly json: unknown;
 }
@@ -247,5 +254,5 @@ export async function postGraphQL(url: string, body: string, timeoutMs = 10_000)
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, etag: response.headers.get('etag') ?? undefined, json };
 }

@@ -15,6 +15,13 @@ interface Memo {
 // Per-connection or framing headers: the proxy's own server sets them for its answer.
 const NOT_REPLAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
 
+export interface MemoProxyOptions {
+  /** Remember answers (default); false: every request reaches the subgraph (--real-subgraphs). */
+  memo?: boolean;
+  /** Answer with this Cache-Control instead of the subgraph's (the cache-hit workloads: every answer public). */
+  cacheControl?: string;
+}
+
 /**
  * A front for one sample subgraph that answers a request body it has seen before with the bytes the real
  * subgraph gave the first time. The benchmark measures gateways: with Node subgraphs on a 2-core machine,
@@ -23,7 +30,8 @@ const NOT_REPLAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', '
  * every request is the real subgraph's, and its headers are replayed too: Cache-Control (and any cache tags)
  * drive the gateways' caches. `--real-subgraphs` turns it off.
  */
-export async function startMemoProxy(targetUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startMemoProxy(targetUrl: string, options: MemoProxyOptions = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const remember = options.memo ?? true;
   const target = new URL(targetUrl);
   const pool = new Pool(target.origin, { connections: 64 });
   const memo = new Map<string, Memo>();
@@ -40,7 +48,8 @@ export async function startMemoProxy(targetUrl: string): Promise<{ url: string; 
           body: req.method === 'POST' ? body : undefined,
         });
         hit = { status: upstream.statusCode, headers: replayable(upstream.headers), body: Buffer.from(await upstream.body.arrayBuffer()) };
-        if (hit.status === 200 && memo.size < MAX_ENTRIES) memo.set(key, hit);
+        if (options.cacheControl !== undefined) hit.headers['cache-control'] = options.cacheControl;
+        if (remember && hit.status === 200 && memo.size < MAX_ENTRIES) memo.set(key, hit);
       }
       res.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
       res.end(hit.body);

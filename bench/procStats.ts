@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Per-process CPU and memory from Linux /proc. Read from outside the gateway, so neither gateway
@@ -50,4 +50,42 @@ export function readPeakRssBytes(pid: number): number {
   const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
   if (!match?.[1]) throw new Error(`No VmHWM in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
+}
+
+/** The process and its descendants (a `--workers` supervisor and its workers), from each /proc/<pid>/stat's ppid. */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[4 - 3]);
+      const siblings = parents.get(ppid) ?? [];
+      siblings.push(Number(entry));
+      parents.set(ppid, siblings);
+    } catch {
+      // Exited while listing.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(parents.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/** readCpuTicks summed over the process tree (the root must be readable; descendants that exit meanwhile count 0). */
+export function readTreeCpuTicks(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (pid === root ? readCpuTicks(pid) : orZero(() => readCpuTicks(pid))), 0);
+}
+
+/** readPeakRssBytes summed over the process tree: an upper bound of the tree's peak (the peaks need not coincide). */
+export function readTreePeakRssBytes(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + (pid === root ? readPeakRssBytes(pid) : orZero(() => readPeakRssBytes(pid))), 0);
+}
+
+function orZero(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return 0;
+  }
 }

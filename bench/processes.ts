@@ -17,7 +17,12 @@ export interface SubgraphEndpoint {
 
 /** The message bench/subgraphsProcess.ts sends over IPC once all four subgraphs listen. */
 export type SubgraphsMessage =
-  | { readonly type: 'ready'; readonly subgraphs: readonly SubgraphEndpoint[] }
+  | {
+      readonly type: 'ready';
+      readonly subgraphs: readonly SubgraphEndpoint[];
+      /** The same subgraphs behind fronts that answer every request `Cache-Control: public, max-age=60` (cache-hit workloads). */
+      readonly publicSubgraphs: readonly SubgraphEndpoint[];
+    }
   | { readonly type: 'error'; readonly message: string };
 
 /** A child process the bench owns: its output tail (for diagnostics), its exit, and how to stop it. */
@@ -109,7 +114,7 @@ export async function startSubgraphsProcess(
   script: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
-): Promise<{ child: ManagedChild; subgraphs: readonly SubgraphEndpoint[] }> {
+): Promise<{ child: ManagedChild; subgraphs: readonly SubgraphEndpoint[]; publicSubgraphs: readonly SubgraphEndpoint[] }> {
   const child = new ManagedChild('subgraphs process', fork(script, [], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   const message = await new Promise<SubgraphsMessage | undefined>((resolve) => {
     const timer = setTimeout(() => resolve(undefined), timeoutMs);
@@ -123,7 +128,7 @@ export async function startSubgraphsProcess(
     });
   });
   if (message?.type === 'ready' && Array.isArray(message.subgraphs) && message.subgraphs.length > 0) {
-    return { child, subgraphs: message.subgraphs };
+    return { child, subgraphs: message.subgraphs, publicSubgraphs: message.publicSubgraphs };
   }
   const reason =
     message?.type === 'error'

@@ -18,6 +18,13 @@ export interface Workload {
   readonly showTraffic?: boolean;
   /** Count the measured responses carrying this header (the response cache marks its hits with `age`). */
   readonly countHeader?: string;
+  /** The subgraphs behind fronts that answer every request `Cache-Control: public, max-age=60` (whole answers cacheable). */
+  readonly publicSubgraphs?: boolean;
+  /**
+   * Revalidation: every request carries `If-None-Match` with the ETag of the gateway's first answer (when it gave
+   * one; stock gives none and answers in full), and a 304 with no body counts as a correct answer.
+   */
+  readonly revalidate?: boolean;
 }
 
 /** One configuration of Junction to measure. */
@@ -26,6 +33,8 @@ export interface JunctionRun {
   readonly label: string;
   /** YAML appended to the bench's gateway.yaml (which holds only `auth:`). */
   readonly config?: string;
+  /** Extra `junction serve` arguments, e.g. `--workers 2`. */
+  readonly args?: readonly string[];
 }
 
 const RESPONSE_CACHE = 'cache:\n  response:\n    enabled: true\n';
@@ -35,6 +44,10 @@ export const APOLLO_PLANNER = 'queryPlan:\n  planner: apollo\n';
 /** Junction with each planner, side by side (the first is the default, Apollo's). */
 // `junction` runs the default planner (rust); `junction+apollo` the other one.
 const BOTH_PLANNERS: readonly JunctionRun[] = [{ label: 'junction' }, { label: 'junction+apollo', config: APOLLO_PLANNER }];
+/** `--workers 2` (docs/workers.md): two gateway processes on one port, on a machine the load generator shares. */
+const TWO_WORKERS: JunctionRun = { label: 'junction --workers 2', args: ['--workers', '2'] };
+/** Rate limits with the in-memory store: with workers, each request's budget is spent in the supervisor over IPC. */
+const RATE_LIMITED = 'rateLimit:\n  enabled: true\n  perClient:\n    requests: 1000000000\n';
 
 /**
  * The Guild's federation benchmark query (graphql-hive/federation-benchmarks): deep nesting
@@ -70,7 +83,7 @@ export const WORKLOADS: readonly Workload[] = [
     description: "The Guild's federation benchmark query",
     query: BENCHMARK_QUERY,
     operationName: 'TestQuery',
-    junctionRuns: BOTH_PLANNERS,
+    junctionRuns: [...BOTH_PLANNERS, TWO_WORKERS],
     showTraffic: true,
   },
   {
@@ -82,7 +95,32 @@ export const WORKLOADS: readonly Workload[] = [
     showTraffic: true,
     countHeader: 'age',
   },
-  { name: 'small', description: '{ me { name } }', query: SMALL_QUERY, junctionRuns: BOTH_PLANNERS },
+  {
+    name: 'cache-hit',
+    description: "The Guild's benchmark query, every subgraph answer public max-age=60, Junction with cache.response.enabled: every request a hit",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
+    publicSubgraphs: true,
+    showTraffic: true,
+    countHeader: 'age',
+  },
+  {
+    name: 'cache-304',
+    description: "As cache-hit, each request revalidating with If-None-Match: Junction answers 304 (stock has no ETag: full answers)",
+    query: BENCHMARK_QUERY,
+    operationName: 'TestQuery',
+    junctionRuns: [{ label: 'junction', config: RESPONSE_CACHE }],
+    publicSubgraphs: true,
+    revalidate: true,
+    countHeader: 'age',
+  },
+  {
+    name: 'small',
+    description: '{ me { name } }',
+    query: SMALL_QUERY,
+    junctionRuns: [...BOTH_PLANNERS, TWO_WORKERS, { label: 'junction +rate-limit', config: RATE_LIMITED }, { ...TWO_WORKERS, label: 'junction --workers 2 +rate-limit', config: RATE_LIMITED }],
+  },
   { name: 'small-apq', description: '{ me { name } } by APQ hash only (registered once before the run)', query: SMALL_QUERY, persisted: true },
   {
     name: 'overlapping',

@@ -31,6 +31,8 @@ export interface GatewayMeasurement {
   readonly subgraphTraffic: SubgraphTraffic;
   /** Measured responses carrying the workload's `countHeader` (Junction's response-cache hits carry `age`). */
   readonly withHeader?: { readonly header: string; readonly responses: number };
+  /** Revalidation workloads: measured responses that were 304 Not Modified (no body). */
+  readonly notModified?: number;
   /** This Junction run divided by stock. */
   readonly vsStock?: Ratios;
 }
@@ -155,6 +157,9 @@ export function formatWorkload(result: WorkloadResult): string {
     if (!g.withHeader || g.gateway !== 'junction') continue;
     const share = g.requests > 0 ? (100 * g.withHeader.responses) / g.requests : Number.NaN;
     lines.push(`${g.label}: ${g.withHeader.responses} of ${g.requests} measured responses carried \`${g.withHeader.header}\` (cache hits): ${share.toFixed(2)}%`);
+  }
+  for (const g of result.gateways) {
+    if (g.notModified !== undefined) lines.push(`${g.label}: ${g.notModified} of ${g.requests} measured responses were 304 Not Modified`);
   }
   if (result.showTraffic) lines.push('', formatTraffic(result));
   return lines.join('\n');

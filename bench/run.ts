@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeSubgraphs, introspect } from '../src/composition';
 import { postGraphQL, runLoad } from './load';
-import { assertProcAvailable, clockTicksPerSecond, readCpuTicks, readPeakRssBytes } from './procStats';
+import { assertProcAvailable, clockTicksPerSecond, readCpuTicks, readTreeCpuTicks, readTreePeakRssBytes } from './procStats';
 import {
   childEnv,
   freePort,
@@ -176,13 +176,13 @@ function junctionSpec(settings: Settings, run: JunctionRun, profileName: string)
       spawnNode(
         run.label,
         settings.junctionCli,
-        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(configFile ? ['--config', configFile] : [])],
+        ['serve', '--supergraph', supergraphFile, '--port', String(port), '--host', HOST, ...(configFile ? ['--config', configFile] : []), ...(run.args ?? [])],
         childEnv({ NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
         profile,
       ),
     graphqlUrl: (port) => `http://${HOST}:${port}/graphql`,
-    // /health is 200 only once a supergraph is active and /graphql can answer.
-    isReady: async (port) => (await fetch(`http://${HOST}:${port}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200,
+    // /ready is 200 only once a supergraph is active and /graphql can answer (with --workers: on every worker).
+    isReady: async (port) => (await fetch(`http://${HOST}:${port}/ready`, { signal: AbortSignal.timeout(1_000) })).status === 200,
   };
 }
 
@@ -209,7 +209,7 @@ interface Measured {
 async function measureGateway(
   spec: GatewaySpec,
   workload: Workload,
-  supergraphFile: string,
+  supergraphs: { readonly normal: string; readonly public: string },
   settings: Settings,
   clockTicks: number,
   referenceData: readonly string[] | undefined,
@@ -217,7 +217,7 @@ async function measureGateway(
   const label = `${spec.label} (${workload.name})`;
   const port = await freePort(HOST);
   const started = Date.now();
-  const child = spec.start(port, supergraphFile);
+  const child = spec.start(port, workload.publicSubgraphs ? supergraphs.public : supergraphs.normal);
   try {
     await waitUntilReady(child, () => spec.isReady(port));
     progress(`  ${spec.label}: ready in ${Date.now() - started} ms (pid ${child.pid}, port ${port})`);
@@ -238,7 +238,12 @@ async function measureGateway(
       replies.push(reply);
     }
     const expectedData = replies.map((reply, i) => referenceData?.[i] ?? reply.data);
-    const requests = bodies.map((body, i) => ({ body, verify: bodyVerifier(replies[i] as CheckedReply, expectedData[i] as string) }));
+    // Revalidation: the first answer's ETag on every request, and a 304's empty body is a correct answer.
+    const etag = workload.revalidate ? replies[0]?.etag : undefined;
+    const requests = bodies.map((body, i) => {
+      const verify = bodyVerifier(replies[i] as CheckedReply, expectedData[i] as string);
+      return { body, verify: etag === undefined ? verify : (text: string) => text === '' || verify(text) };
+    });
     const assertAlive = (): void => {
       if (!child.running) throw new Error(child.describeFailure());
     };
@@ -269,19 +274,21 @@ async function measureGateway(
       warmupSec: settings.warmupSec,
       durationSec: settings.durationSec,
       ...(workload.countHeader === undefined ? {} : { countHeader: workload.countHeader }),
+      ...(etag === undefined ? {} : { headers: { 'if-none-match': etag }, notModifiedOk: true }),
       abortWhen: child.exited,
       onMeasureStart: () =>
         sample(() => {
           if (subgraphs) trafficBefore = readTraffic(subgraphs);
-          cpuBefore = readCpuTicks(child.pid);
+          // The whole tree: with --workers the gateway is a supervisor and its workers.
+          cpuBefore = readTreeCpuTicks(child.pid);
           if (subgraphs) subgraphCpuBefore = readCpuTicks(subgraphs.pid);
         }),
       onMeasureEnd: () =>
         sample(() => {
-          cpuAfter = readCpuTicks(child.pid);
+          cpuAfter = readTreeCpuTicks(child.pid);
           if (subgraphs) subgraphCpuAfter = readCpuTicks(subgraphs.pid);
           if (subgraphs) trafficAfter = readTraffic(subgraphs);
-          peakRss = readPeakRssBytes(child.pid);
+          peakRss = readTreePeakRssBytes(child.pid);
         }),
     });
     assertAlive();
@@ -294,7 +301,7 @@ async function measureGateway(
     if (cpuBefore === undefined || cpuAfter === undefined || peakRss === undefined) throw new Error(`${label}: could not read /proc/${child.pid}`);
     if (trafficBefore === undefined || trafficAfter === undefined) throw new Error(`${label}: the subgraphs' traffic counters were not read`);
     const [before, after] = await Promise.all([trafficBefore, trafficAfter]);
-    assertCleanRun(label, load, expectedData, child);
+    assertCleanRun(label, load, expectedData, child, etag !== undefined);
 
     // A last round after the load: the gateway must still answer correctly once it has been busy.
     for (const [i, body] of bodies.entries()) {
@@ -322,6 +329,7 @@ async function measureGateway(
         peakRssMiB: peakRss / (1024 * 1024),
         subgraphTraffic: trafficBetween(before, after, m.completed),
         ...(workload.countHeader === undefined ? {} : { withHeader: { header: workload.countHeader, responses: m.withHeader } }),
+        ...(workload.revalidate ? { notModified: m.statusCodes['304'] ?? 0 } : {}),
       },
     };
   } finally {
@@ -390,7 +398,7 @@ async function run(settings: Settings): Promise<void> {
 
   progress('starting subgraphs…');
   // Production mode for the subgraphs too: less per-request overhead, same for both gateways.
-  const { child: startedSubgraphs, subgraphs } = await startSubgraphsProcess(
+  const { child: startedSubgraphs, subgraphs, publicSubgraphs } = await startSubgraphsProcess(
     join(DIST_BENCH, 'subgraphsProcess.js'),
     childEnv({ NODE_ENV: 'production', BENCH_SUBGRAPH_MEMO: settings.realSubgraphs ? '0' : '1' }),
   );
@@ -401,6 +409,10 @@ async function run(settings: Settings): Promise<void> {
   tempDir = mkdtempSync(join(tmpdir(), 'junction-bench-'));
   const supergraphFile = join(tempDir, 'supergraph.graphql');
   writeFileSync(supergraphFile, supergraphSdl);
+  // The same subgraphs behind fronts answering `public, max-age=60` (the cache-hit workloads).
+  const publicSupergraphFile = join(tempDir, 'supergraph.public.graphql');
+  writeFileSync(publicSupergraphFile, await composeSupergraph(publicSubgraphs));
+  const supergraphs = { normal: supergraphFile, public: publicSupergraphFile };
   junctionConfig = await prepareBenchAuth(tempDir);
 
   const results: WorkloadResult[] = [];
@@ -411,7 +423,7 @@ async function run(settings: Settings): Promise<void> {
     let referenceData: readonly string[] | undefined;
     // One gateway at a time, each a fresh process: no competition for CPU, and a clean peak RSS.
     for (const spec of gatewaySpecs(settings, workload)) {
-      const { measurement, data } = await measureGateway(spec, workload, supergraphFile, settings, clock.ticks, referenceData);
+      const { measurement, data } = await measureGateway(spec, workload, supergraphs, settings, clock.ticks, referenceData);
       referenceData ??= data;
       measurements.push(measurement);
     }

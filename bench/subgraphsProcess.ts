@@ -7,6 +7,8 @@ import { startMemoProxy } from './memoProxy';
 import type { SubgraphsMessage } from './processes';
 import { countFrontDoorTraffic, type TrafficReply, type TrafficRequest } from './subgraphTraffic';
 
+const PUBLIC_CACHE_CONTROL = 'public, max-age=60';
+
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
   if (!send) {
@@ -15,6 +17,7 @@ async function main(): Promise<void> {
   }
   const started: Array<Pick<RunningSubgraph, 'stop'>> = [];
   const endpoints: Array<{ name: string; url: string }> = [];
+  const publicEndpoints: Array<{ name: string; url: string }> = [];
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(started.map((s) => s.stop()));
   };
@@ -36,6 +39,10 @@ async function main(): Promise<void> {
     for (const name of SUBGRAPH_NAMES) {
       const subgraph = await startSubgraph(name, { port: 0, host: '127.0.0.1', shippingDelayMs: options.shippingDelayMs });
       started.push(subgraph);
+      // The cache-hit workloads' front: every answer `public, max-age=60`, so the whole response is cacheable for 60 s.
+      const publicFront = await startMemoProxy(subgraph.url, { memo, cacheControl: PUBLIC_CACHE_CONTROL });
+      started.push(publicFront);
+      publicEndpoints.push({ name, url: publicFront.url });
       if (!memo) {
         endpoints.push({ name, url: subgraph.url });
         continue;
@@ -52,13 +59,13 @@ async function main(): Promise<void> {
   }
   // Counted where the gateways knock (the memo proxies, or the subgraphs themselves); the harness reads the
   // counters at the edges of each measured window.
-  const traffic = countFrontDoorTraffic(new Map(endpoints.map((e) => [Number(new URL(e.url).port), e.name])));
+  const traffic = countFrontDoorTraffic(new Map([...endpoints, ...publicEndpoints].map((e) => [Number(new URL(e.url).port), e.name])));
   process.on('message', (request: Partial<TrafficRequest>) => {
     if (request?.type !== 'traffic' || typeof request.id !== 'number') return;
     const reply: TrafficReply = { type: 'traffic', id: request.id, counts: traffic() };
     send(reply);
   });
-  const message: SubgraphsMessage = { type: 'ready', subgraphs: endpoints };
+  const message: SubgraphsMessage = { type: 'ready', subgraphs: endpoints, publicSubgraphs: publicEndpoints };
   send(message);
   // The listening servers keep the process alive until one of the handlers above ends it.
 }

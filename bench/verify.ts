@@ -6,6 +6,7 @@ import type { ManagedChild } from './processes';
 export interface CheckedReply {
   readonly text: string;
   readonly data: string;
+  readonly etag: string | undefined;
 }
 
 /** One request: HTTP 200, JSON, no `errors`, non-null `data`. Throws a readable error otherwise. */
@@ -16,7 +17,7 @@ export async function checkedRequest(label: string, url: string, body: string): 
   if (typeof json !== 'object' || json === null) throw new Error(`${label} answered something that is not a JSON object: ${reply.text.slice(0, 1_000)}`);
   if (json.errors !== undefined) throw new Error(`${label} answered with errors: ${JSON.stringify(json.errors).slice(0, 1_000)}`);
   if (json.data === undefined || json.data === null) throw new Error(`${label} answered without data: ${reply.text.slice(0, 1_000)}`);
-  return { text: reply.text, data: JSON.stringify(json.data) };
+  return { text: reply.text, data: JSON.stringify(json.data), etag: reply.etag };
 }
 
 /** Where two strings first differ, with context, so a data mismatch can be diagnosed from the message. */
@@ -62,9 +63,9 @@ function explainBadBody(body: string, expectedData: string): string {
 }
 
 /** Throws unless every response of the measured run was a verified HTTP 200; `expectedData` by request, in turn. */
-export function assertCleanRun(label: string, load: LoadResult, expectedData: readonly string[], child: ManagedChild): void {
+export function assertCleanRun(label: string, load: LoadResult, expectedData: readonly string[], child: ManagedChild, notModifiedOk = false): void {
   const m = load.measured;
-  const other = Object.entries(m.statusCodes).filter(([code]) => code !== '200');
+  const other = Object.entries(m.statusCodes).filter(([code]) => code !== '200' && !(notModifiedOk && code === '304'));
   const problems: string[] = [];
   if (m.completed === 0) problems.push('no request completed');
   if (m.non2xx > 0 || other.length > 0) problems.push(`non-200 responses: ${other.map(([c, n]) => `${n}× ${c}`).join(', ') || m.non2xx}`);

@@ -6,3 +6,4 @@ export { fetchTagsOf, fetchTypesOf, type FetchTags, type FetchTypes } from './fe
 export { entitiesInResult } from './resultEntities';
 export { principalKey } from './principalKey';
 export { responseCachePlugin, type CacheContext, type ResponseCacheGateway, type ResponseCacheOptions } from './responseCache';
+export { withStoredAnswer, type StoredAnswer, type StoredAnswerSlot } from './storedAnswer';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
+import { WorkerLink } from '../cluster';
 import { createLogger } from '../observability';
 import { announceListening, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
 import { parse, portOption } from './args';
@@ -21,9 +22,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // With the registry on, the registry is the supergraph's source; a supergraph.yaml only seeds an empty one.
   if (!values.supergraph && !config.registry.enabled) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql> (or registry.enabled in --config)');
   if (config.server.workers > 1 && !isWorker()) {
-    return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, log: (line) => console.log(line) });
+    const sharedRateLimits = config.rateLimit.enabled && config.store.backend === 'memory';
+    return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, sharedRateLimits, log: (line) => console.log(line) });
   }
-  const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger: createLogger(config.logging.level) });
+  // A worker of --workers N: one gateway with its siblings (the supervisor sums metrics, holds in-memory rate limits).
+  const worker = isWorker() ? new WorkerLink() : undefined;
+  const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger: createLogger(config.logging.level), worker });
   if (isWorker()) {
     announceListening(junction.url);
     // A worker whose supervisor is gone drains and exits instead of serving unsupervised.

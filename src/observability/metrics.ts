@@ -46,6 +46,8 @@ export interface Metrics {
   readonly subscriptions: SubscriptionMetrics;
   /** The registry in the Prometheus text format. */
   render(): Promise<string>;
+  /** The registry as prom-client's JSON, what its cluster aggregation sums (`--workers`: see src/cluster). */
+  snapshot(): ReturnType<Registry['getMetricsAsJSON']>;
 }
 
 /** Live state read when Prometheus scrapes (collect callbacks), rather than counted on the hot path. */
@@ -101,15 +103,19 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     help: 'Circuit breaker state per subgraph: 0 closed, 1 half-open, 2 open.',
     labelNames: ['subgraph'],
     registers,
+    // Summed over workers (--workers) as the worst state any of them sees.
+    aggregator: 'max',
     collect() {
       if (!circuits) return;
       this.reset();
       for (const client of circuits()) this.set({ subgraph: client.name }, CIRCUIT[client.circuitState]);
     },
   });
-  const supergraphInfo = new Gauge({ name: 'junction_supergraph_info', help: 'The active supergraph (sha256 of its SDL): 1.', labelNames: ['supergraph'], registers });
-  const canaryShare = new Gauge({ name: 'junction_canary_percent', help: 'Share of clients served a canary release (0: none under way).', registers });
+  const supergraphInfo = new Gauge({ name: 'junction_supergraph_info', help: 'The active supergraph (sha256 of its SDL): 1.', labelNames: ['supergraph'], registers, aggregator: 'max' });
+  // Every worker serves the same share (--workers): the cluster sum takes the largest, not the sum.
+  const canaryShare = new Gauge({ name: 'junction_canary_percent', help: 'Share of clients served a canary release (0: none under way).', registers, aggregator: 'max' });
   const canaryDecisions = new Counter({ name: 'junction_canary_decisions_total', help: 'Canary release steps taken here (start, advance, promote, rollback, abort).', labelNames: ['action'], registers });
+  for (const action of ['start', 'advance', 'promote', 'rollback', 'abort']) canaryDecisions.inc({ action }, 0);
   const activations = new Counter({ name: 'junction_supergraph_activations_total', help: 'Supergraphs activated (the first one included).', registers });
   const streamConnections = new Gauge({ name: 'junction_stream_connections', help: 'Open long-lived client connections by transport (websocket, sse, multipart).', labelNames: ['transport'], registers });
 
@@ -162,6 +168,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     streamConnection: (transport, delta) => streamConnections.inc({ transport }, delta),
     subscriptions: createSubscriptionMetrics(registers),
     render: () => register.metrics(),
+    snapshot: () => register.getMetricsAsJSON(),
   };
 }
 
@@ -182,4 +189,5 @@ export const noMetrics: Metrics = {
   streamConnection: () => undefined,
   subscriptions: noSubscriptionMetrics,
   render: async () => '',
+  snapshot: async () => [],
 };

@@ -1,5 +1,6 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import { withStoredAnswer, type StoredAnswerSlot } from '../cache';
 import type { PersistedOperations } from '../operations';
 import type { RequestFacts, TraceSpan } from '../observability';
 import type { VariableBounds } from '../security';
@@ -106,13 +107,19 @@ export function createPipeline(options: PipelineOptions): { stages: ReadonlyArra
     // A request planned on one variant finishes on it: the engine is chosen once, here.
     const engine = context.variant === 'canary' && engines.canary ? engines.canary : engines.stable;
     if (engine === engines.stable) context.variant = 'stable';
+    // A cacheable answer comes back as bytes in the operation's slot (cache/storedAnswer.ts), sent instead of the
+    // engine's body: a cache hit is never parsed or serialized. Only plain HTTP, one operation, may answer 304.
+    const conditional = context.transport === 'http' && !Array.isArray(request.body);
     // One context per operation: a batch's operations run one by one (each with its own authorization, cache
     // tags and plan), not as Apollo Server's batch, whose operations would share one context.
-    const execute = (body: unknown) =>
-      engine.executeHTTPGraphQLRequest({
+    const execute = async (body: unknown) => {
+      const storedAnswer: StoredAnswerSlot = { conditional };
+      const response = await engine.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method, headers: request.headers, search: request.search, body },
-        context: async () => ({ ...context }),
+        context: async () => ({ ...context, storedAnswer }),
       });
+      return withStoredAnswer(response, storedAnswer);
+    };
     if (Array.isArray(request.body) && request.body.length > 0) return { refused: undefined, response: await runBatch(request.body, execute), headers };
     // A streaming transport's one operation may come back as a stream (a subscription the gateway accepted).
     const streamed = context.incremental || STREAMING_TRANSPORTS.has(context.transport ?? 'http') ? (context.streamed = { stream: undefined }) : undefined;

@@ -99,7 +99,8 @@ export function costPlugin(options: CostPluginOptions): ApolloServerPlugin<CostC
           const result = rc.response.body.singleResult;
           const index = indexFor(rc.schema);
           // Pricing a whole response walks all of it: for the metrics, one response in ACTUAL_COST_SAMPLE is.
-          const sampled = observe && ++priced % ACTUAL_COST_SAMPLE === 0;
+          // Not a response-cache hit (it carries Age): its data is stored bytes behind a placeholder, not walked.
+          const sampled = observe && !rc.response.http.headers.has('age') && ++priced % ACTUAL_COST_SAMPLE === 0;
           const actual =
             (asked || sampled) && !dryRun && index && rc.document && result.data !== undefined
               ? actualCost(index, rc.schema, rc.document, rc.request.operationName ?? undefined, result.data, rc.request.variables ?? {})

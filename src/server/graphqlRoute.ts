@@ -3,6 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import { errorBody } from '../errors';
 import { tracer, type Metrics, type RequestFacts, type TraceSpan } from '../observability';
 import type { createPipeline, OperationRequest, Refusal, Engines } from '../pipeline';
+import { setAnswerHeader } from './answerHeaders';
 import { BodyIdle, BodyTooLarge, bodyIdleMessage, readBody } from './readBody';
 import { jsonContentType, unsupportedCharset } from './requestChecks';
 import { DEFER_FRAMING, serveMultipart, SUBSCRIPTION_FRAMING } from './multipartTransport';
@@ -112,10 +113,12 @@ async function serveGraphQL(
   }
   // Not a stream (a query or mutation, or the errors refusing a subscription): one JSON answer, as Router does.
   const result = answer.response;
-  for (const [name, value] of result.headers) res.setHeader(name, value);
+  for (const [name, value] of result.headers) setAnswerHeader(res, name, value);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    res.end(result.body.string);
+    // As bytes: given a string, Node prepends the header block to it (a new 30–90 KB string per answer, copied
+    // again to be written) and measures it for Content-Length; a Buffer is encoded once, off the JS heap.
+    res.end(Buffer.from(result.body.string));
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);

@@ -20,6 +20,7 @@ import type { StreamConnections } from './streamConnections';
 import { createSseTransport } from './sseTransport';
 import type { StreamingSettings } from './streamingResponse';
 import { createWebSocketTransport } from './websocketTransport';
+import type { WorkersStatus } from '../cluster';
 
 export interface HttpServerOptions {
   maxBodyBytes: number;
@@ -53,6 +54,8 @@ export interface HttpServerOptions {
   variantOf: PipelineOptions['variantOf'];
   /** The active supergraph's id, for /health. */
   supergraphId: () => string | undefined;
+  /** With --workers: the whole gateway (ready once every worker serves this worker's supergraph). */
+  workers?: (() => WorkersStatus) | undefined;
   /** One access-log line per request (`logging.accessLog`). */
   accessLog: boolean;
   /** Reported by /health and /ready; a store that is down never makes the gateway unhealthy (it only means
@@ -143,14 +146,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         const id = options.supergraphId();
         const ok = id !== undefined && options.apollo() !== undefined;
         const store = { backend: options.store.kind, available: options.store.available() };
-        return sendJson(res, ok ? 200 : 503, JSON.stringify(ok ? { status: 'ok', supergraph: id, store } : { status: 'loading' }));
+        const workers = options.workers?.().summary;
+        return sendJson(res, ok ? 200 : 503, JSON.stringify(ok ? { status: 'ok', supergraph: id, store, workers } : { status: 'loading', workers }));
       }
-      // Readiness for orchestrators: a supergraph is being served and, with Redis configured, Redis answers.
+      // Readiness for orchestrators: a supergraph is being served and, with Redis configured, Redis answers; with
+      // --workers, every worker serves the same supergraph.
       if (path === '/ready' && (req.method === 'GET' || req.method === 'HEAD')) {
         const supergraph = options.supergraphId() !== undefined && options.apollo() !== undefined;
         const store = options.store.kind !== 'redis' || options.store.available();
-        const ready = supergraph && store;
-        return sendJson(res, ready ? 200 : 503, JSON.stringify({ status: ready ? 'ready' : 'not ready', supergraph, store: { backend: options.store.kind, available: options.store.available() } }));
+        const workers = options.workers?.();
+        const ready = supergraph && store && (workers?.ready ?? true);
+        const body = { status: ready ? 'ready' : 'not ready', supergraph, store: { backend: options.store.kind, available: options.store.available() }, workers: workers?.summary };
+        return sendJson(res, ready ? 200 : 503, JSON.stringify(body));
       }
       if (admin && (await admin(req, res, path as string))) return;
       // Someone typed the gateway's address into a browser: show them the landing page rather than a JSON 404.

@@ -24,6 +24,7 @@ import { buildAuthenticator, identitySigner } from './authentication';
 import { createHttpServer } from './httpServer';
 import { createMetricsServer, metricsRoute } from './metricsRoute';
 import { StreamConnections } from './streamConnections';
+import type { WorkerLink } from '../cluster';
 
 export interface StartOptions {
   config: JunctionConfig;
@@ -33,6 +34,8 @@ export interface StartOptions {
    */
   supergraph?: { path: string } | { sdl: string };
   logger?: Logger;
+  /** One worker of `--workers N`: metrics, in-memory rate limits and readiness are the whole gateway's. */
+  worker?: WorkerLink | undefined;
 }
 
 export interface Junction {
@@ -158,8 +161,10 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
   }
 
   const limits = createRequestLimits({ limits: config.limits, logger, explainOnDryRun: config.queryPlan.expose });
-  const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger);
-  const scrape = metricsRoute({ metrics, token: config.metrics.token });
+  const { worker } = options;
+  const rateLimiter = createRateLimiter(config.rateLimit, config.store, logger, worker !== undefined);
+  if (worker && metrics.enabled) worker.shareMetrics(() => metrics.snapshot());
+  const scrape = metricsRoute({ metrics, token: config.metrics.token, render: worker ? () => worker.clusterMetrics() : undefined });
   // One bound on long-lived client connections, for every streaming transport together.
   const streams = new StreamConnections(config.subscriptions.maxConnections);
   const http = createHttpServer({
@@ -186,6 +191,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     clientKeyOf: createClientKey(config.rateLimit.clientKey, config.rateLimit.trustedProxies),
     variantOf: (clientKey) => gateway.variantOf(clientKey),
     supergraphId: () => gateway.current?.id,
+    workers: worker ? () => worker.status(gateway.current?.id) : undefined,
     store,
     cors: config.cors,
     landingPage: config.graphql.landingPage,
@@ -206,6 +212,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
       await warm(built.state);
       gateway.activate(built.state);
       metrics.supergraphActivated(built.state.id);
+      worker?.activated(built.state.id);
       logger.info({ source, supergraph: built.state.id }, 'supergraph activated');
     }
     if (!apolloStarting) {

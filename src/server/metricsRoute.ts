@@ -8,6 +8,8 @@ export interface MetricsRouteOptions {
   metrics: Metrics;
   /** `metrics.token`: when set, scrapers must send `Authorization: Bearer <token>`. */
   token: string | undefined;
+  /** Where the text comes from when not `metrics.render()`: with --workers, the supervisor's sum over workers. */
+  render?: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export function metricsRoute(options: MetricsRouteOptions): (req: IncomingMessag
         return sendJson(res, 401, errorBody('UNAUTHENTICATED', 'Unauthenticated: /metrics needs Authorization: Bearer <metrics token>.'));
       }
     }
-    const text = await options.metrics.render();
+    const text = await (options.render ?? options.metrics.render)();
     res.statusCode = 200;
     res.setHeader('content-type', options.metrics.contentType);
     res.setHeader('cache-control', 'no-store');

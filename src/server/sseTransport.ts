@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHandler, type ExecutionResult } from 'graphql-sse';
 import type { ErrorCode } from '../errors';
 import type { OperationStream, PipelineAnswer, Refusal } from '../pipeline';
+import { setAnswerHeader } from './answerHeaders';
 import type { StreamConnections } from './streamConnections';
 import { endSlowConsumer, openStreamResponse, overBuffered, SLOW_CONSUMER_ERROR, type StreamingSettings } from './streamingResponse';
 
@@ -76,7 +77,7 @@ export function createSseTransport(connections: StreamConnections, settings: Str
     if (outcome.refused) return call.refuse(outcome.refused);
     if (body === null || typeof body === 'string') return call.refuse(libraryRefusal(body, init.status, init.statusText));
     if (outcome.answer && !outcome.answer.refused) {
-      for (const [name, value] of outcome.answer.response.headers) if (name !== 'content-type' && name !== 'content-length') res.setHeader(name, value);
+      for (const [name, value] of outcome.answer.response.headers) if (name !== 'content-type' && name !== 'content-length') setAnswerHeader(res, name, value);
     }
     res.writeHead(init.status, init.statusText, init.headers);
     const stream = outcome.stream;

@@ -1,16 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-
-/** What a worker tells the supervisor once its server listens. */
-export interface ListeningMessage {
-  type: 'junction:listening';
-  url: string;
-}
+import { SupervisorHub, type ListeningMessage } from '../cluster';
 
 export interface SupervisorOptions {
   workers: number;
   /** How long workers get to drain on SIGTERM before they are killed. */
   shutdownGraceMs: number;
+  /** Rate limits on with the in-memory store: the supervisor holds the counters every worker spends from. */
+  sharedRateLimits: boolean;
   log: (line: string) => void;
 }
 
@@ -20,15 +17,19 @@ const RESTART_DELAY_MS = [0, 250, 1_000, 5_000];
 /**
  * The primary process of `junction serve --workers N`: forks N workers that share the listening port
  * (node:cluster), restarts a worker that dies, and on SIGTERM/SIGINT lets every worker drain, then exits 0.
- * Each worker is a whole gateway; in-memory stores are per worker, Redis-backed ones are shared.
+ * Each worker is a whole gateway, and together they present one (SupervisorHub): /metrics answers the sum over
+ * workers, in-memory rate limits are counted once here, /ready waits for every worker to serve the same
+ * supergraph. In-memory caches stay per worker (docs/workers.md).
  */
 export async function superviseWorkers(options: SupervisorOptions): Promise<number> {
   let stopping = false;
   let announced = false;
   const recentCrashes: number[] = [];
+  const hub = new SupervisorHub(options.workers, options.sharedRateLimits);
 
   const fork = (): Worker => {
     const worker = cluster.fork({ JUNCTION_WORKER: '1' });
+    hub.adopt(worker);
     worker.on('message', (message: ListeningMessage) => {
       if (message?.type !== 'junction:listening') return;
       options.log(`worker ${worker.process.pid} ready`);
@@ -41,6 +42,7 @@ export async function superviseWorkers(options: SupervisorOptions): Promise<numb
   };
 
   cluster.on('exit', (worker, code, signal) => {
+    void hub.exited(worker);
     if (stopping) return;
     const now = Date.now();
     recentCrashes.push(now);

@@ -2,7 +2,6 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { JunctionConfig } from '../config';
 import type { Logger } from '../observability';
 import type { Counters } from '../store';
-import { createClientKey, type ClientFacts } from './rateLimitClientKey';
 import { tighterQuota } from './rateLimitHeaders';
 import type { Quota, RateLimitDecision, RateLimiter } from './rateLimiter';
 
@@ -37,14 +36,12 @@ const NOTHING_APPLIED: RateLimitDecision = { allowed: true, quota: undefined };
  * that request count in this process's memory instead of failing it (see store/redisCounters.ts).
  */
 export class RateLimitBudgets implements RateLimiter {
-  readonly clientKeyOf: (facts: ClientFacts) => string;
   readonly limitsCost: boolean;
   private readonly requests: Budget[];
   private readonly cost: Budget[];
   private lastErrorLogAt = 0;
 
   constructor(private readonly config: JunctionConfig['rateLimit'], private readonly counters: Counters, private readonly logger: Logger) {
-    this.clientKeyOf = createClientKey(config.clientKey, config.trustedProxies);
     const budget = (unit: Unit, scope: Scope, limit: number): Budget[] => {
       if (limit === 0) return [];
       const limiter = counters.family({ points: limit, durationSec: config.windowSec, keyPrefix: `rl:${unit}:${scope}` });

@@ -1,4 +1,3 @@
-import type { ClientFacts } from './rateLimitClientKey';
 
 /** Where one budget stands after a request: for the RateLimit-* headers. */
 export interface Quota {
@@ -22,8 +21,6 @@ export type RateLimitDecision =
  * counting (see store/redisCounters.ts).
  */
 export interface RateLimiter {
-  /** Who the request counts against (`rateLimit.clientKey`, `rateLimit.trustedProxies`). */
-  clientKeyOf(facts: ClientFacts): string;
   /** Spends `count` requests (a batch counts its operations) from the client's and the global budgets. */
   consumeRequests(clientKey: string, count: number): Promise<RateLimitDecision>;
   /** Spends an operation's estimated cost from the client's and the global cost budgets. */

@@ -1,13 +1,14 @@
 // Over 300 lines on purpose: one concern — running a plan's nodes and fetches (entity cache, representation
 // dedup, error paths), the hot path kept in one file so its allocations can be read together.
-import type { DeferNode, DeferredNode, FetchNode, PlanNode, QueryPlan, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
+import type { DeferNode, DeferredNode, FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import { GraphQLError, Kind, parse, type GraphQLSchema } from 'graphql';
 import { fetchTagsOf, FetchEntries, UNCACHEABLE, type CacheHint, type EntityCache, type EntityKeys } from '../../cache';
 import type { SubgraphClient, SubgraphResponse } from '../subgraphClient';
 import type { TraceSpan } from '../../observability/tracing';
 import type { SubgraphRequests } from '../subgraphRequests';
 import { mergeInto } from './merge';
 import type { BatchFetchNode } from './planNodes';
+import { Representations } from './representations';
 import { applyRewrites, type DataRewrite } from './rewrites';
 
 type Path = Array<string | number>;
@@ -198,45 +199,50 @@ class PlanRun {
     if (!client) throw new Error(`Couldn't find service with name "${batch.serviceName}"`);
     const variables: Record<string, unknown> = Object.create(null);
     for (const name of batch.variableUsages) if (Object.prototype.hasOwnProperty.call(this.input.variables, name)) variables[name] = this.input.variables[name];
-    const parts: Array<{ alias: BatchFetchNode['entityBatch']['aliases'][number]; entities: Data[]; places: Path[]; owners: number[][]; count: number }> = [];
+    const parts: Array<{ alias: BatchFetchNode['entityBatch']['aliases'][number]; entities: Data[]; places: () => Path[]; owners: number[][]; count: number }> = [];
     for (const alias of batch.entityBatch.aliases) {
       const entities: Data[] = [];
-      const places: Path[] = [];
+      // Where each entity is (flatten path, index in its list): turned into response paths only for errors.
+      const fromPath: Path[] = [];
+      const fromIndex: number[] = [];
+      const found: unknown[] = [];
       for (const flattenPath of alias.paths) {
-        const found = flatten(this.root, flattenPath, 0);
-        const list = Array.isArray(found) ? found : [found];
-        const concrete = hydratedPaths(flattenPath, this.root);
-        list.forEach((e, i) => {
-          if (e === null || e === undefined) return;
+        found.length = 0;
+        flattenInto(this.root, flattenPath, 0, found);
+        for (let i = 0; i < found.length; i++) {
+          const e = found[i];
+          if (e === null || e === undefined) continue;
           entities.push(e as Data);
-          places.push(concrete[i] ?? []);
-        });
+          fromPath.push(flattenPath as Path);
+          fromIndex.push(i);
+        }
       }
-      const representations: Data[] = [];
-      const owners: number[][] = [];
-      const seen = new Map<string, number>();
-      entities.forEach((entity, i) => {
-        const representation = select(this.input.supergraphSchema, entity, alias.requires);
-        if (!representation || !representation.__typename) return;
-        applyRewrites(this.input.supergraphSchema, alias.inputRewrites, representation);
-        const key = JSON.stringify(representation);
-        const known = seen.get(key);
-        if (known !== undefined) return void (owners[known] as number[]).push(i);
-        seen.set(key, representations.length);
-        representations.push(representation);
-        owners.push([i]);
-      });
+      const distinct = new Representations(this.input.supergraphSchema, alias.requires, alias.inputRewrites);
+      for (let i = 0; i < entities.length; i++) distinct.add(entities[i] as Data, i);
+      const { list: representations, owners } = distinct;
       variables[alias.representationsVariableName] = representations;
-      parts.push({ alias, entities, places, owners, count: representations.length });
+      let places: Path[] | undefined;
+      const root = this.root;
+      const placesOf = (): Path[] => {
+        if (places) return places;
+        const concrete = new Map<Path, Path[]>();
+        places = fromPath.map((flattenPath, j) => {
+          let paths = concrete.get(flattenPath);
+          if (!paths) concrete.set(flattenPath, (paths = hydratedPaths(flattenPath, root)));
+          return paths[fromIndex[j] as number] ?? [];
+        });
+        return places;
+      };
+      parts.push({ alias, entities, places: placesOf, owners, count: representations.length });
     }
     if (parts.every((p) => p.count === 0)) return;
     const byAlias = new Map(parts.map((p) => [p.alias.alias, p]));
     const remap: Remap = (errorPath) => {
-      if (!errorPath) return parts.flatMap((p) => p.places);
+      if (!errorPath) return parts.flatMap((p) => p.places());
       const part = byAlias.get(String(errorPath[0]));
       const index = errorPath[1];
       if (!part || typeof index !== 'number') return [];
-      return (part.owners[index] ?? []).map((owner) => [...(part.places[owner] ?? []), ...errorPath.slice(2)]);
+      return (part.owners[index] ?? []).map((owner) => [...(part.places()[owner] ?? []), ...errorPath.slice(2)]);
     };
     const answer = await this.send(client, fetch, variables, [], remap);
     if (!answer.data) return;
@@ -297,24 +303,9 @@ class PlanRun {
 
     // Each distinct representation once (the same product under many reviews is asked for once); `owners`
     // lists, per representation sent, the entities its answer is merged into.
-    const representations: Data[] = [];
-    const owners: number[][] = [];
-    const seen = new Map<string, number>();
-    for (let i = 0; i < entities.length; i++) {
-      const representation = select(this.input.supergraphSchema, entities[i] as Data, fetch.requires);
-      if (representation && representation.__typename) {
-        if (fetch.inputRewrites) applyRewrites(this.input.supergraphSchema, fetch.inputRewrites as readonly DataRewrite[], representation);
-        const key = JSON.stringify(representation);
-        const known = seen.get(key);
-        if (known !== undefined) {
-          (owners[known] as number[]).push(i);
-          continue;
-        }
-        seen.set(key, representations.length);
-        representations.push(representation);
-        owners.push([i]);
-      }
-    }
+    const distinct = new Representations(this.input.supergraphSchema, fetch.requires, fetch.inputRewrites as readonly DataRewrite[] | undefined);
+    for (let i = 0; i < entities.length; i++) distinct.add(entities[i] as Data, i);
+    const { list: representations, owners } = distinct;
     if (representations.length === 0) return;
     if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
 
@@ -488,6 +479,30 @@ function flatten(value: unknown, path: readonly (string | number)[], i: number):
   return flatten(Object.prototype.hasOwnProperty.call(obj, current as string) ? obj[current as string] : undefined, path, i + 1);
 }
 
+/**
+ * What `flatten` answers, pushed into one array (an array answer's elements, or the one value): no array per
+ * list level. A BatchFetch walks many paths over a large tree, so the intermediate arrays would be most of it.
+ */
+function flattenInto(value: unknown, path: readonly (string | number)[], i: number, out: unknown[]): void {
+  if (i === path.length || value === undefined || value === null) {
+    if (Array.isArray(value)) for (const x of value) out.push(x);
+    else out.push(value);
+    return;
+  }
+  const current = path[i];
+  if (current === '@') {
+    for (const element of value as unknown[]) flattenInto(element, path, i + 1, out);
+    return;
+  }
+  const obj = value as Data;
+  if (typeof current === 'string' && current.startsWith(TYPE_CONDITION)) {
+    if (typenameIn(obj, current)) flattenInto(value, path, i + 1, out);
+    else out.push(undefined);
+    return;
+  }
+  flattenInto(Object.prototype.hasOwnProperty.call(obj, current as string) ? obj[current as string] : undefined, path, i + 1, out);
+}
+
 /** A Flatten path's type condition (Hive's plans): `... on A|B`, the exact typenames that go on. */
 const TYPE_CONDITION = '... on ';
 
@@ -519,37 +534,6 @@ function hydratedPaths(path: Path, root: Data): Path[] {
   };
   walk([], 0, root);
   return result;
-}
-
-// executeSelectionSet of @apollo/gateway: picks the `requires` selection out of an entity for its representation.
-// An inline fragment whose fields are missing adds nothing (and so, without __typename, the entity is skipped).
-function select(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
-  if (source === null) return null;
-  // A plain object (fast to build and serialize): its keys are schema field names, never `__proto__`.
-  const result: Data = {};
-  for (const selection of selections) {
-    if (selection.kind === Kind.FIELD) {
-      const key = selection.alias ?? selection.name;
-      const value = source[key];
-      if (value === undefined || !Object.prototype.hasOwnProperty.call(source, key)) return null;
-      const sub = selection.selections;
-      if (Array.isArray(value)) result[key] = value.map((v: unknown) => (sub ? select(schema, v as Data, sub) : v));
-      else result[key] = sub ? select(schema, value as Data, sub) : value;
-    } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      mergeInto(result, select(schema, source, selection.selections));
-    }
-  }
-  return result;
-}
-
-function isObjectOfType(schema: GraphQLSchema, obj: Data, condition: string): boolean {
-  const typename = obj.__typename;
-  if (typeof typename !== 'string' || !typename) return false;
-  if (typename === condition) return true;
-  const type = schema.getType(typename);
-  const conditional = schema.getType(condition);
-  if (!type || !conditional || !isAbstractType(conditional)) return false;
-  return (isObjectType(type) || isInterfaceType(type)) && schema.isSubType(conditional, type);
 }
 
 function downstreamError(raw: Record<string, unknown>, serviceName: string, path: Path | undefined): GraphQLError {

@@ -3,7 +3,9 @@
  * lists of equal length element by element, anything else replaced).
  */
 export function mergeInto(target: Record<string, unknown>, source: Record<string, unknown> | null | undefined): void {
-  if (source === undefined || source === null) return;
+  // The same object (an answer merged into an entity it already fills, reached again by another path): nothing
+  // to do, however large it is.
+  if (source === undefined || source === null || source === target) return;
   for (const key in source) {
     if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
     const value = source[key];

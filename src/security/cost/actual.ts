@@ -45,22 +45,43 @@ export function actualCost(
   const root = ctx === undefined ? undefined : apiSchema.getRootType(ctx.operation.operation);
   if (ctx === undefined || root === undefined || root === null || !isRecord(data)) return 0;
   const collector = new CachedCollector(apiSchema, ctx);
-  let cost = ctx.operation.operation === 'mutation' ? 10 : 0;
-  const stack: Frame[] = [{ value: data, sets: [ctx.operation.selectionSet], declared: root, runtime: root }];
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    for (const group of collector.collect(frame).values()) {
-      if (!Object.prototype.hasOwnProperty.call(frame.value, group.responseKey)) continue;
-      const fieldValue = frame.value[group.responseKey];
-      const owner = frame.runtime ?? group.scope;
+  // What a field costs besides its values depends only on the field group and its owner type: worked out once.
+  const plans = new Map<FieldGroup, Map<GraphQLCompositeType, FieldPlan | null>>();
+  const planOf = (group: FieldGroup, owner: GraphQLCompositeType): FieldPlan | null => {
+    let byOwner = plans.get(group);
+    if (!byOwner) plans.set(group, (byOwner = new Map()));
+    let plan = byOwner.get(owner);
+    if (plan === undefined) {
       const field = isObjectType(owner) || isInterfaceType(owner) ? owner.getFields()[group.name] : undefined;
       const node = group.nodes[0];
-      if (fieldValue === null || fieldValue === undefined || field === undefined || node === undefined) continue;
       const coordinate = `${owner.name}.${group.name}`;
-      cost = add(cost, argumentsCost(index, coordinate, field, node, ctx.variables));
-      const declared = getNamedType(field.type);
-      const sets = group.nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      plan =
+        field === undefined || node === undefined
+          ? null
+          : {
+              coordinate,
+              args: argumentsCost(index, coordinate, field, node, ctx.variables),
+              declared: getNamedType(field.type),
+              sets: group.nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+            };
+      byOwner.set(owner, plan);
+    }
+    return plan;
+  };
+  let cost = ctx.operation.operation === 'mutation' ? 10 : 0;
+  const stack: Frame[] = [{ value: data, sets: [ctx.operation.selectionSet], declared: root, runtime: root }];
+  const items: unknown[] = [];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    for (const group of collector.collect(frame)) {
+      if (!Object.prototype.hasOwnProperty.call(frame.value, group.responseKey)) continue;
+      const fieldValue = frame.value[group.responseKey];
+      if (fieldValue === null || fieldValue === undefined) continue;
+      const plan = planOf(group, frame.runtime ?? group.scope);
+      if (plan === null) continue;
+      cost = add(cost, plan.args);
+      const { coordinate, declared, sets } = plan;
       // Lists (of lists) are flattened with a stack too: list nesting comes from the data, not the type.
-      const items: unknown[] = [fieldValue];
+      items.push(fieldValue);
       for (let item = items.pop(); item !== undefined || items.length > 0; item = items.pop()) {
         if (item === null || item === undefined) continue;
         if (Array.isArray(item)) {
@@ -76,6 +97,14 @@ export function actualCost(
   return cost;
 }
 
+/** A field group under one owner type: its coordinate, its arguments' cost, its type, its sub-selections. */
+interface FieldPlan {
+  readonly coordinate: string;
+  readonly args: number;
+  readonly declared: GraphQLNamedType;
+  readonly sets: readonly SelectionSetNode[];
+}
+
 /** The response object's own type: the declared object type, or the `__typename` an abstract value reports. */
 function runtimeOf(schema: GraphQLSchema, declared: GraphQLCompositeType, value: Readonly<Record<string, unknown>>): GraphQLObjectType | undefined {
   if (!isAbstractType(declared)) return declared;
@@ -84,31 +113,26 @@ function runtimeOf(schema: GraphQLSchema, declared: GraphQLCompositeType, value:
   return type && isObjectType(type) && schema.isSubType(declared, type) ? type : undefined;
 }
 
-/** A list of N objects shares one merged selection: collect it once per runtime type, not N times. */
+/**
+ * A list of N objects shares one merged selection: collect it once per runtime type, not N times. Keyed by the
+ * selection sets' array (one per field plan, so the same array every time) and the types, with no key string.
+ */
 class CachedCollector {
-  private readonly cache = new Map<string, Map<string, FieldGroup>>();
-  private readonly ids = new WeakMap<SelectionSetNode, number>();
-  private nextId = 0;
+  private readonly cache = new WeakMap<readonly SelectionSetNode[], Map<GraphQLCompositeType, Map<GraphQLObjectType | undefined, FieldGroup[]>>>();
 
   constructor(private readonly schema: GraphQLSchema, private readonly ctx: OperationContext) {}
 
-  collect(frame: Frame): Map<string, FieldGroup> {
-    const key = `${frame.declared.name}|${frame.runtime?.name ?? '*'}|${frame.sets.map((s) => this.idOf(s)).join(',')}`;
-    let groups = this.cache.get(key);
+  collect(frame: Frame): FieldGroup[] {
+    let byDeclared = this.cache.get(frame.sets);
+    if (!byDeclared) this.cache.set(frame.sets, (byDeclared = new Map()));
+    let byRuntime = byDeclared.get(frame.declared);
+    if (!byRuntime) byDeclared.set(frame.declared, (byRuntime = new Map()));
+    let groups = byRuntime.get(frame.runtime);
     if (groups === undefined) {
-      groups = collectFields(this.schema, this.ctx, frame.sets, frame.declared, frame.runtime);
-      this.cache.set(key, groups);
+      groups = [...collectFields(this.schema, this.ctx, frame.sets, frame.declared, frame.runtime).values()];
+      byRuntime.set(frame.runtime, groups);
     }
     return groups;
-  }
-
-  private idOf(set: SelectionSetNode): number {
-    let id = this.ids.get(set);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(set, id);
-    }
-    return id;
   }
 }
 

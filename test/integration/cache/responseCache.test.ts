@@ -8,7 +8,7 @@ const ADMIN_TOKEN = 'admin-token-0123456789abcdef0123456789';
 
 async function post(url: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, age: res.headers.get('age'), cacheControl: res.headers.get('cache-control'), body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }>; extensions?: Record<string, unknown> } };
+  return { status: res.status, age: res.headers.get('age'), cacheControl: res.headers.get('cache-control'), vary: res.headers.get('vary'), body: (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }>; extensions?: Record<string, unknown> } };
 }
 
 describe('response cache', () => {
@@ -52,7 +52,10 @@ describe('response cache', () => {
     await post(gateway.url, PRODUCTS, { ids: ['4'] });
     expect(requestCounts(fixture).catalog).toBe(before.catalog + 1);
 
-    await post(gateway.url, PRODUCTS, { ids: ['5'] }, { 'accept-language': 'fr' });
+    const fr = await post(gateway.url, PRODUCTS, { ids: ['5'] }, { 'accept-language': 'fr' });
+    // Downstream caches are told to key on the vary headers too (on a miss and on a hit).
+    expect(fr.vary?.split(', ')).toContain('accept-language');
+    expect((await post(gateway.url, PRODUCTS, { ids: ['5'] }, { 'accept-language': 'fr' })).vary?.split(', ')).toContain('accept-language');
     before = requestCounts(fixture);
     await post(gateway.url, PRODUCTS, { ids: ['5'] }, { 'accept-language': 'de' });
     expect(requestCounts(fixture).catalog).toBe(before.catalog + 1);

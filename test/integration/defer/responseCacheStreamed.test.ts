@@ -1,6 +1,6 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { Invalidations, responseCachePlugin, type CacheContext } from '../../../src/cache';
+import { Invalidations, responseCachePlugin, withStoredAnswer, type CacheContext, type StoredAnswerSlot } from '../../../src/cache';
 import { createLogger } from '../../../src/observability';
 import { MemoryStore } from '../../../src/store';
 
@@ -51,10 +51,13 @@ describe('response cache and answers sent in parts', () => {
   afterAll(() => server.stop());
 
   const ask = async (inParts: boolean) => {
-    const response = await server.executeHTTPGraphQLRequest({
+    // As the pipeline does: a slot per operation, whose stored bytes replace the engine's body.
+    const storedAnswer: StoredAnswerSlot = { conditional: false };
+    const engine = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ top }' } },
-      context: async () => ({ inParts, streamed: { stream: undefined } }),
+      context: async () => ({ inParts, streamed: { stream: undefined }, storedAnswer }),
     });
+    const response = withStoredAnswer(engine, storedAnswer);
     return { age: response.headers.get('age') ?? null, body: response.body.kind === 'complete' ? (JSON.parse(response.body.string) as unknown) : undefined };
   };
 

@@ -3,8 +3,6 @@ import { dirname, join, relative } from 'node:path';
 
 const root = join(__dirname, '../../..');
 const pages = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-// Pages other branches write (issues 22, 23); links to them may precede them.
-const PENDING = new Set(['docs/workers.md', 'docs/performance-caching.md']);
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
 const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
@@ -31,7 +29,7 @@ describe('README and docs links', () => {
       const [file, anchor] = link.split('#') as [string, string | undefined];
       const target = file === '' ? page : relative(root, join(root, dirname(page), file));
       if (!existsSync(join(root, target))) {
-        if (!PENDING.has(target)) broken.push(`${link}: no ${target}`);
+        broken.push(`${link}: no ${target}`);
         continue;
       }
       if (anchor !== undefined && target.endsWith('.md') && !anchorsOf(target).has(anchor)) broken.push(`${link}: no heading #${anchor} in ${target}`);

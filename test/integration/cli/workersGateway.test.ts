@@ -1,0 +1,176 @@
+import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { composeSubgraphs } from '../../../src/composition';
+import { spawnCli } from '../../helpers/cli';
+import { writeTemp } from '../../helpers/gateway';
+import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
+import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
+import { waitFor } from '../../helpers/waitFor';
+
+const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@listSize"])';
+/** `items(first: n)` has an estimated cost of n. */
+const SDL = `${fed} type Query { hello: String, items(first: Int!): [Item!]! @listSize(slicingArguments: ["first"]) } type Item { id: ID! }`;
+
+/** One request on a connection of its own: node:cluster hands connections (not requests) to workers in turn. */
+function call(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, { method, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function send(url: string, count: number, query = '{ hello }'): Promise<number[]> {
+  const statuses: number[] = [];
+  // A few at a time, so both workers take connections while none is starved.
+  for (let i = 0; i < count; i += 10) {
+    const batch = await Promise.all(Array.from({ length: Math.min(10, count - i) }, () => call(url, 'POST', { query })));
+    statuses.push(...batch.map((r) => r.status));
+  }
+  return statuses;
+}
+
+async function requestsCounted(metricsUrl: string): Promise<number> {
+  const res = await call(metricsUrl, 'GET');
+  expect(res.status).toBe(200);
+  return sampleValue(parsePrometheus(res.text), 'junction_http_requests_total');
+}
+
+interface Ready {
+  status: string;
+  workers: { expected: number; live: number; supergraphs: Record<string, number> };
+}
+
+describe('junction serve --workers 2 presents one gateway', () => {
+  let subgraph: TestSubgraph;
+  let supergraphSdl: string;
+
+  beforeAll(async () => {
+    subgraph = await startTestSubgraph('s', SDL, {
+      Query: { hello: () => 'hi', items: (_: unknown, args: { first: number }) => Array.from({ length: args.first }, (_x, i) => ({ id: String(i) })) },
+    });
+    const composed = composeSubgraphs([subgraph]);
+    if (!composed.ok) throw new Error('composition failed');
+    supergraphSdl = composed.supergraphSdl;
+  });
+  afterAll(() => subgraph.stop());
+
+  const serve = (yaml: string, supergraphPath = writeTemp('supergraph.graphql', supergraphSdl), logLevel = 'warn') => {
+    const cli = spawnCli(['serve', '--supergraph', supergraphPath, '--config', writeTemp('gateway.yaml', yaml), '--port', '0', '--host', '127.0.0.1', '--workers', '2'], { LOG_LEVEL: logLevel });
+    const pids = (): number[] => [...cli.output().matchAll(/worker (\d+) ready/g)].map((m) => Number(m[1]));
+    const started = async (): Promise<string> => {
+      const url = await waitFor(() => /listening on (http:\S+) \(2 workers\)/.exec(cli.output())?.[1], 'the supervisor to announce');
+      await waitFor(() => (pids().length >= 2 ? true : undefined), 'two workers');
+      return url;
+    };
+    return { cli, pids, started };
+  };
+
+  it('sums the request counter over workers, monotonic across scrapes and a worker restart', async () => {
+    const { cli, pids, started } = serve('metrics:\n  enabled: true\n');
+    try {
+      const url = await started();
+      const metricsUrl = url.replace(/\/graphql$/, '/metrics');
+      const seen: number[] = [];
+      for (let scrape = 0; scrape < 5; scrape++) {
+        expect(await send(url, 40)).toEqual(Array(40).fill(200));
+        seen.push(await requestsCounted(metricsUrl));
+      }
+      expect(seen).toEqual([40, 80, 120, 160, 200]);
+
+      // A worker that dies takes its counts with it; the supervisor keeps its last ones in the sum.
+      const [first] = pids();
+      process.kill(first as number, 'SIGKILL');
+      await waitFor(() => (pids().length >= 3 ? true : undefined), 'a replacement worker');
+      expect(await requestsCounted(metricsUrl)).toBe(200);
+      expect(await send(url, 20)).toEqual(Array(20).fill(200));
+      expect(await requestsCounted(metricsUrl)).toBe(220);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('serves the sum on the metrics listener of its own, which the workers share', async () => {
+    const { cli, started } = serve('metrics:\n  port: 0\n', undefined, 'info');
+    try {
+      const url = await started();
+      const metricsUrls = await waitFor(() => {
+        const urls = [...cli.output().matchAll(/"metricsUrl":"([^"]+)"/g)].map((m) => m[1] as string);
+        return urls.length >= 2 ? urls : undefined;
+      }, 'both workers to log their metrics URL');
+      // node:cluster shares the listener as it shares the GraphQL port: one port, whichever worker answers.
+      expect(new Set(metricsUrls).size).toBe(1);
+      expect(await call(url.replace(/\/graphql$/, '/metrics'), 'GET')).toMatchObject({ status: 404 });
+      expect(await send(url, 30)).toEqual(Array(30).fill(200));
+      for (let scrape = 0; scrape < 4; scrape++) expect(await requestsCounted(metricsUrls[0] as string)).toBe(30);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('enforces a per-client limit once across workers (in-memory store)', async () => {
+    const { cli, started } = serve('rateLimit:\n  enabled: true\n  windowSec: 3600\n  clientKey: [ip]\n  perClient:\n    requests: 50\n');
+    try {
+      const url = await started();
+      const statuses = await send(url, 200);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(50);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(150);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('enforces a global cost budget once across workers (in-memory store)', async () => {
+    const { cli, started } = serve('rateLimit:\n  enabled: true\n  windowSec: 3600\n  perClient:\n    requests: 0\n  global:\n    cost: 100\n');
+    try {
+      const url = await started();
+      // Each costs 10: ten fit in the budget, whichever worker serves them.
+      const statuses = await send(url, 40, '{ items(first: 10) { id } }');
+      expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('is ready once every worker serves the same supergraph, and a reload reaches both before /ready says so', async () => {
+    const path = writeTemp('supergraph.graphql', supergraphSdl);
+    const { cli, started } = serve('supergraph:\n  watch: true\n', path);
+    try {
+      const url = await started();
+      const readyUrl = url.replace(/\/graphql$/, '/ready');
+      const readyOn = async (): Promise<Ready | undefined> => {
+        const res = await call(readyUrl, 'GET');
+        const body = JSON.parse(res.text) as Ready;
+        // Whenever /ready says ready, both workers serve one and the same supergraph.
+        if (res.status === 200) expect(Object.values(body.workers.supergraphs)).toEqual([2]);
+        return res.status === 200 ? body : undefined;
+      };
+      const before = await waitFor(readyOn, 'the gateway to be ready');
+      expect(before.workers.expected).toBe(2);
+      const [oldId] = Object.keys(before.workers.supergraphs);
+
+      const changed = composeSubgraphs([{ ...subgraph, sdl: SDL.replace('hello: String', 'hello: String, other: Int') }]);
+      if (!changed.ok) throw new Error('composition failed');
+      writeFileSync(path, changed.supergraphSdl);
+      const after = await waitFor(async () => {
+        const body = await readyOn();
+        return body && !(oldId! in body.workers.supergraphs) ? body : undefined;
+      }, 'both workers on the new supergraph', 20_000);
+      expect(Object.keys(after.workers.supergraphs)).toHaveLength(1);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+});
