@@ -13,7 +13,7 @@ export const requestHeaders: Record<string, string> = {};
 export async function prepareBenchAuth(dir: string): Promise<string> {
   const secret = randomBytes(32).toString('hex');
   const configFile = join(dir, 'gateway.yaml');
-  // Stock logs nothing per request: the access log is off here too (README "Performance" gives its cost).
+  // Stock logs nothing per request: the access log is off here too (docs/performance.md gives its cost).
   // Metrics on a port the OS picks: in production they default to 127.0.0.1:9090, which another process on a
   // shared machine may hold (the gateway would refuse to start).
   writeFileSync(configFile, `auth:\n  algorithms: [HS256]\n  secrets:\n    - secret: "${secret}"\nlogging:\n  accessLog: false\nmetrics:\n  port: 0\n`);

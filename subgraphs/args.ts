@@ -34,7 +34,8 @@ export function parseSubgraphArgs(argv: readonly string[], env: Readonly<Record<
 
   const names: SubgraphName[] = [];
   for (const arg of argv) {
-    if (arg.startsWith('-')) return { kind: 'error', message: `Unknown option "${arg}"\n\n${USAGE}` };
+    // One line and where to look, as every junction command answers a usage error.
+    if (arg.startsWith('-')) return { kind: 'error', message: `Unknown option "${arg}" (the sample subgraphs take only names). Run \`junction subgraphs --help\`.` };
     if (!isSubgraphName(arg)) {
       return { kind: 'error', message: `Unknown subgraph "${arg}". Valid names: ${SUBGRAPH_NAMES.join(', ')}` };
     }

@@ -2,13 +2,24 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage';
 
-/** node:util parseArgs, with its errors turned into usage errors (exit 2, no stack trace). */
+/** node:util parseArgs, with its errors turned into one-line usage errors (exit 2, no stack trace). */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals: boolean) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(parseErrorMessage(err));
   }
+}
+
+/** node's parseArgs messages quote the option oddly and suggest `--` escapes; say what was wrong instead. */
+function parseErrorMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return message.includes('argument missing') ? `${option} needs a value` : `${option} takes no value`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim();
+  return message;
 }
 
 export function portOption(value: string | undefined): number | undefined {

@@ -7,13 +7,15 @@ import { UsageError } from './usage';
 
 const ACTIONS = ['status', 'promote', 'abort'] as const;
 
+export const CANARY_OPTIONS = { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, format: { type: 'string' } } as const;
+
 /**
  * `junction canary status | promote | abort [--author <who>]`: the canary release under way, with the judge's
  * latest figures; promote it now (it becomes the next version for every client), or abort it (every client is
  * served the stable version again). `status` exits 0 whether or not a release runs.
  */
 export async function canaryCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, format: { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, CANARY_OPTIONS, true);
   const [action] = positionals;
   if (positionals.length !== 1 || !ACTIONS.includes(action as (typeof ACTIONS)[number])) throw new UsageError('canary needs one of: status, promote, abort');
   const format = values.format ?? 'text';

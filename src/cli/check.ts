@@ -4,17 +4,15 @@ import { formatCheckReport } from './registryReport';
 import { checkResponse, expectShape } from './registryResponses';
 import { UsageError } from './usage';
 
+export const CHECK_COMMAND_OPTIONS = { ...ADMIN_OPTIONS, ...SCHEMA_OPTIONS, url: { type: 'string' }, delete: { type: 'boolean' }, format: { type: 'string', default: 'text' } } as const;
+
 /**
  * `junction check <name> (--schema <file> | --introspect <url> | --delete) [--url <routing url>] [--format text|json]`:
  * a dry run of a publish (or of a delete) on the gateway, for CI. Exit 1 when the candidate does not compose or
  * changes the schema in a breaking way, whether or not a known operation uses what breaks.
  */
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { ...ADMIN_OPTIONS, ...SCHEMA_OPTIONS, url: { type: 'string' }, delete: { type: 'boolean' }, format: { type: 'string', default: 'text' } },
-    true,
-  );
+  const { values, positionals } = parse(argv, CHECK_COMMAND_OPTIONS, true);
   const name = subgraphName('check', positionals);
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
   if (values.delete && (values.schema !== undefined || values.introspect !== undefined || values.url !== undefined)) {

@@ -4,9 +4,11 @@ import { readEnvironment } from '../config';
 import { parse } from './args';
 import { UsageError } from './usage';
 
+export const COMPOSE_OPTIONS = { output: { type: 'string', short: 'o' } } as const;
+
 /** `junction compose <supergraph.yaml> [-o out]`: like `rover supergraph compose`. */
 export async function composeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' } }, true);
+  const { values, positionals } = parse(argv, COMPOSE_OPTIONS, true);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('compose needs exactly one <supergraph.yaml>');
   if (isSupergraphSdlFile(file)) throw new UsageError(`${file} looks like a composed supergraph already; compose reads a supergraph.yaml`);

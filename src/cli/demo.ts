@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { JunctionConfig } from '../config';
 import { createLogger } from '../observability';
 import { startJunction } from '../server';
 import { parse } from './args';
@@ -12,15 +14,18 @@ const DEMO_SHIPPING_DELAY_MS = 300;
 // dist/src/cli → the package root, where supergraph.yaml and the optional gateway.yaml live.
 const ROOT = resolve(__dirname, '../../..');
 
+export const DEMO_OPTIONS = { config: { type: 'string' }, supergraph: { type: 'string' } } as const;
+
 /**
  * `junction demo` (what `npm start` runs): the four sample subgraphs in a child process on 4001–4004 and the
  * gateway on 4000 composing supergraph.yaml, in-memory defaults. Ctrl-C stops both.
  */
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { config: { type: 'string' }, supergraph: { type: 'string' } }, false);
+  const { values } = parse(argv, DEMO_OPTIONS, false);
   const configFile = values.config ?? (existsSync(join(ROOT, 'gateway.yaml')) ? join(ROOT, 'gateway.yaml') : undefined);
-  const config = configOrExit(configFile, {});
-  if (!config) return 1;
+  const loaded = configOrExit(configFile, {});
+  if (!loaded) return 1;
+  const { config, registryDir } = withDemoRegistry(loaded);
 
   const child = spawn(process.execPath, [join(ROOT, 'dist/subgraphs/main.js')], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,11 +63,36 @@ export async function demoCommand(argv: string[]): Promise<number> {
     }
   });
   await junction.ready;
+  printRegistryHint(config);
   console.log('Try: curl -s localhost:4000/graphql -H "content-type: application/json" -d \'{"query":"{ topProducts { name price inStock reviews { body author { name } } } }"}\'');
   console.log('@defer: curl -N localhost:4000/graphql -H "content-type: application/json" -H "accept: multipart/mixed;deferSpec=20220824, application/json" -d \'{"query":"{ topProducts { name ... @defer { shippingEstimate } } }"}\'');
   await runUntilSignal(junction, async () => {
     if (!childExited) child.kill('SIGTERM');
     await exited;
+    if (registryDir) rmSync(registryDir, { recursive: true, force: true });
   });
   return 0;
+}
+
+/**
+ * With an admin token (JUNCTION_ADMIN_TOKEN) the demo runs the subgraph registry, seeded from supergraph.yaml, in
+ * a directory of its own per run: each `npm start` begins from the sample schemas, whatever an earlier tour
+ * published. A gateway.yaml that turns the registry on itself is taken as it is.
+ */
+export function withDemoRegistry(config: JunctionConfig): { config: JunctionConfig; registryDir: string | undefined } {
+  if (!config.admin.token || config.registry.enabled) return { config, registryDir: undefined };
+  const registryDir = mkdtempSync(join(tmpdir(), 'junction-demo-registry-'));
+  return { config: { ...config, registry: { ...config.registry, enabled: true, backend: 'file', dataDir: registryDir } }, registryDir };
+}
+
+function printRegistryHint(config: JunctionConfig): void {
+  if (!config.registry.enabled) {
+    console.log('Subgraph registry: off. Set JUNCTION_ADMIN_TOKEN (32+ characters) to turn it on, e.g. JUNCTION_ADMIN_TOKEN=$(openssl rand -hex 16) npm start');
+    return;
+  }
+  console.log('Subgraph registry: on (the admin token is JUNCTION_ADMIN_TOKEN). With it exported in another terminal:');
+  console.log('  npx junction subgraphs list');
+  console.log('  npx junction check reviews --schema subgraphs/reviews/schema.graphql');
+  console.log('  npx junction publish reviews --url http://localhost:4004/graphql --schema subgraphs/reviews/schema.graphql');
+  console.log('  npx junction history ; npx junction rollback 1');
 }

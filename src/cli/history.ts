@@ -6,9 +6,11 @@ import { UsageError } from './usage';
 
 const HISTORY_PATH = '/admin/supergraph/history';
 
+export const HISTORY_OPTIONS = ADMIN_OPTIONS;
+
 /** `junction history`: the supergraph versions, newest first; `*` marks the one the gateway serves. */
 export async function historyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, ADMIN_OPTIONS, true);
+  const { values, positionals } = parse(argv, HISTORY_OPTIONS, true);
   if (positionals.length > 0) throw new UsageError('history takes no arguments');
   const answer = expectShape(historyResponse, await connect('history', values).request('GET', HISTORY_PATH), `GET ${HISTORY_PATH}`);
   const rows = answer.versions.map((v) => [

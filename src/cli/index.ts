@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import './telemetry';
-import { USAGE, UsageError } from './usage';
+import { commandHelp, helpKey, USAGE, UsageError } from './usage';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -25,19 +25,28 @@ const COMMANDS: Record<string, () => Command> = {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
+    const topic = name === 'help' && rest[0] !== undefined ? helpKey(rest[0], rest.slice(1)) : undefined;
+    console.log(topic ? commandHelp(topic) : USAGE);
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    console.error(`Unknown command "${name}". Run \`junction --help\` for the commands.`);
     return 2;
+  }
+  const help = helpKey(name, rest);
+  if (help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    console.log(commandHelp(help));
+    return 0;
   }
   try {
     return await load()(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
+      // One line and where to look: the whole usage would bury the one thing that was wrong.
+      const command = help ?? name;
+      const message = err.message.startsWith(`${command} `) ? err.message : `junction ${command}: ${err.message}`;
+      console.error(`${message}\nRun \`junction ${help ?? name} --help\` for its options.`);
       return 2;
     }
     console.error(`junction ${name} failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,17 +4,15 @@ import { CHECK_OPTIONS, checkInputs, parse, readInput } from './args';
 import { loadOperationChecker } from './checkOperation';
 import { UsageError } from './usage';
 
+export const PLAN_OPTIONS = { ...CHECK_OPTIONS, 'operation-name': { type: 'string' }, variables: { type: 'string' }, planner: { type: 'string' } } as const;
+
 /**
  * `junction plan <operation.graphql> --supergraph <file> [--config gateway.yaml] [--planner apollo|rust]`: prints
  * the query plan offline (with the planner given, else the config's `queryPlan.planner`)
  * and where the operation stands against every request limit; exit 1 if it has no plan or would be refused.
  */
 export async function planCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { ...CHECK_OPTIONS, 'operation-name': { type: 'string' }, variables: { type: 'string' }, planner: { type: 'string' } },
-    true,
-  );
+  const { values, positionals } = parse(argv, PLAN_OPTIONS, true);
   const { file, supergraph, format } = checkInputs('plan', 'operation.graphql', positionals, values);
   const operation = await readInput(file);
   if (operation === undefined) return 1;

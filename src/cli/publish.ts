@@ -11,6 +11,8 @@ function canaryPercent(value: string): number {
   return percent;
 }
 
+export const PUBLISH_OPTIONS = { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, ...SCHEMA_OPTIONS, url: { type: 'string' }, canary: { type: 'string' } } as const;
+
 /**
  * `junction publish <name> --url <routing url> (--schema <file> | --introspect <url>) [--author <who>]`:
  * registers a subgraph's new schema with the gateway, which composes it and serves the new supergraph.
@@ -19,7 +21,7 @@ function canaryPercent(value: string): number {
  * by the gateway (docs/canary.md).
  */
 export async function publishCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...ADMIN_OPTIONS, ...AUTHOR_OPTION, ...SCHEMA_OPTIONS, url: { type: 'string' }, canary: { type: 'string' } }, true);
+  const { values, positionals } = parse(argv, PUBLISH_OPTIONS, true);
   const name = subgraphName('publish', positionals);
   if (values.url === undefined) throw new UsageError('publish needs --url <routing url> (where the gateway sends this subgraph its requests)');
   const url = routingUrl(values.url);

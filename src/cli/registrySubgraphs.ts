@@ -6,9 +6,12 @@ import { UsageError } from './usage';
 
 const SUBGRAPHS_PATH = '/admin/subgraphs';
 
+export const LIST_OPTIONS = ADMIN_OPTIONS;
+export const DELETE_OPTIONS = { ...ADMIN_OPTIONS, ...AUTHOR_OPTION } as const;
+
 /** `junction subgraphs list`: the subgraphs the gateway's registry composes. */
 export async function listSubgraphs(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, ADMIN_OPTIONS, true);
+  const { values, positionals } = parse(argv, LIST_OPTIONS, true);
   if (positionals.length > 0) throw new UsageError('subgraphs list takes no arguments');
   const answer = expectShape(listResponse, await connect('subgraphs list', values).request('GET', SUBGRAPHS_PATH), `GET ${SUBGRAPHS_PATH}`);
   console.log(`Supergraph version ${answer.version} (${shortHash(answer.supergraph)}), ${answer.subgraphs.length} subgraph(s)`);
@@ -21,7 +24,7 @@ export async function listSubgraphs(argv: string[]): Promise<number> {
 
 /** `junction subgraphs delete <name> [--author <who>]`: removes a subgraph; refused when the rest does not compose. */
 export async function deleteSubgraph(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...ADMIN_OPTIONS, ...AUTHOR_OPTION }, true);
+  const { values, positionals } = parse(argv, DELETE_OPTIONS, true);
   const name = subgraphName('subgraphs delete', positionals);
   const client = connect('subgraphs delete', values);
   const author = authorOf(values);

@@ -6,12 +6,14 @@ import { UsageError } from './usage';
 
 const ROLLBACK_PATH = '/admin/supergraph/rollback';
 
+export const ROLLBACK_OPTIONS = { ...ADMIN_OPTIONS, ...AUTHOR_OPTION } as const;
+
 /**
  * `junction rollback <version> [--author <who>]`: serves an earlier supergraph again. The gateway records it as a
  * new version (history is never rewritten), so a rollback can itself be rolled back.
  */
 export async function rollbackCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...ADMIN_OPTIONS, ...AUTHOR_OPTION }, true);
+  const { values, positionals } = parse(argv, ROLLBACK_OPTIONS, true);
   const [version] = positionals;
   if (version === undefined || positionals.length > 1) throw new UsageError('rollback needs exactly one <version> (see junction history)');
   if (!/^[1-9]\d*$/.test(version) || !Number.isSafeInteger(Number(version))) throw new UsageError(`<version> must be a positive integer, got "${version}"`);

@@ -6,13 +6,11 @@ import { announceListening, isWorker, startJunction, superviseWorkers, workerCou
 import { parse, portOption } from './args';
 import { UsageError } from './usage';
 
+export const SERVE_OPTIONS = { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } } as const;
+
 /** `junction serve`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. */
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    { supergraph: { type: 'string' }, config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } },
-    false,
-  );
+  const { values } = parse(argv, SERVE_OPTIONS, false);
   if (values.supergraph !== undefined && !existsSync(values.supergraph)) {
     console.error(`cannot read ${values.supergraph}`);
     return 1;

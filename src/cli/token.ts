@@ -4,24 +4,22 @@ import { packageRoot } from '../config';
 import { parse } from './args';
 import { UsageError } from './usage';
 
+export const TOKEN_OPTIONS = {
+  sub: { type: 'string' },
+  scopes: { type: 'string' },
+  expires: { type: 'string' },
+  issuer: { type: 'string' },
+  audience: { type: 'string' },
+  dir: { type: 'string' },
+} as const;
+
 /**
  * `junction token --sub <id> [--scopes "<a b>"] [--expires <seconds>] [--issuer <iss>] [--audience <aud>] [--dir <dir>]`:
  * prints (alone on stdout, for `$(junction token …)`) a token signed with the development key in `<dir>`,
  * created there on first use.
  */
 export async function tokenCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      sub: { type: 'string' },
-      scopes: { type: 'string' },
-      expires: { type: 'string' },
-      issuer: { type: 'string' },
-      audience: { type: 'string' },
-      dir: { type: 'string' },
-    },
-    false,
-  );
+  const { values } = parse(argv, TOKEN_OPTIONS, false);
   if (!values.sub) throw new UsageError('token needs --sub <id>');
   const expiresInSec = values.expires === undefined ? undefined : secondsOption(values.expires);
   const scopes = values.scopes?.split(/\s+/).filter((scope) => scope !== '') ?? [];

@@ -40,7 +40,7 @@ export interface JunctionConfig {
   readonly server: Omit<RawConfig['server'], 'workers'> & { workers: number };
   /** Landing page and introspection on outside production; suggestions only when NODE_ENV=development. */
   readonly graphql: Resolved<RawConfig['graphql'], 'landingPage' | 'introspection' | 'suggestions'>;
-  /** CORS on /graphql (README "CORS"). */
+  /** CORS on /graphql (docs/http.md "CORS"). */
   readonly cors: CorsSettings;
   readonly limits: LimitsConfig & Pick<RawConfig['limits'], 'batching' | 'variables'>;
   readonly cost: Resolved<RawConfig['cost'], 'expose'>;

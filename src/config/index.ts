@@ -12,5 +12,5 @@ export {
   type LimitsConfig,
   type SubgraphErrorRule,
 } from './config';
-export type { HeaderRule, SubgraphSettings } from './schema';
+export { configSchema, SUBGRAPH_DEFAULTS, type HeaderRule, type SubgraphSettings } from './schema';
 export { parseYamlWith, type Validated } from './yamlDocument';

@@ -1,5 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
+import type { ZodIssue, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
+import { explainIssue, valueAt } from './expectedType';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
@@ -28,18 +29,19 @@ export function parseYamlWith<T>(
   if (!prepared.ok) return prepared;
   const result = schema.safeParse(prepared.value);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, problems: result.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, fileName)) };
+  const explain = (issue: ZodIssue) => explainIssue(issue, schema as unknown as ZodTypeAny, valueAt(prepared.value, issue.path));
+  return { ok: false, problems: result.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, fileName, explain)) };
 }
 
-function describeIssue(issue: ZodIssue, doc: Document, lines: LineCounter, fileName: string): string {
+function describeIssue(issue: ZodIssue, doc: Document, lines: LineCounter, fileName: string, explain: (issue: ZodIssue) => string): string {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((key) => `${fileName}${lineSuffix(doc, lines, [...path, key], true)}: unknown key "${[...path, key].join('.')}"`)
       .join('\n');
   }
-  const where = path.length > 0 ? ` at "${path.join('.')}"` : '';
-  return `${fileName}${lineSuffix(doc, lines, path, false)}: ${issue.message}${where}`;
+  const where = path.length > 0 ? ` \`${path.join('.')}\`:` : '';
+  return `${fileName}${lineSuffix(doc, lines, path, false)}:${where} ${explain(issue)}`;
 }
 
 // Finds the line of a key (or of its value) so the message points at the text the user must change.

@@ -35,10 +35,17 @@ export function createErrorFormatter(options: { suggestions: boolean; logger: Lo
 
 function specificCode(formatted: GraphQLFormattedError, original: unknown): unknown {
   const code = formatted.extensions?.code;
+  // Apollo Server answers a mutation over GET with 405 but files it under BAD_REQUEST; the status says what it is.
+  if (code === 'BAD_REQUEST' && httpStatusOf(formatted, original) === 405) return 'METHOD_NOT_ALLOWED';
   if (code !== 'GRAPHQL_VALIDATION_FAILED') return code;
   const hinted = formatted.extensions?.validationErrorCode;
   if (typeof hinted === 'string' && hinted in ERROR_CODES) return hinted;
   const inner = original instanceof GraphQLError ? original.originalError : undefined;
   const innerCode = inner instanceof GraphQLError ? inner.extensions.code : undefined;
   return typeof innerCode === 'string' && innerCode in ERROR_CODES ? innerCode : code;
+}
+
+function httpStatusOf(formatted: GraphQLFormattedError, original: unknown): unknown {
+  const http = formatted.extensions?.http ?? (original instanceof GraphQLError ? original.extensions.http : undefined);
+  return http && typeof http === 'object' ? (http as { status?: unknown }).status : undefined;
 }

@@ -12,10 +12,11 @@ import { invalidateMutated } from './mutationInvalidation';
 import type { GatewayContext } from './gatewayContext';
 import type { HeaderPlanner } from './headerRules';
 import { OperationAuthorization, type AuthorizedOperation } from './operationAuthorization';
-import { planExtensions, requestedPlan } from './planExposure';
+import { planExtensions, removedByAuthorization, requestedPlan } from './planExposure';
 import { Plans, subgraphsOfPlan, type PrewarmResult } from './plans';
 import { executeOnStock, type ExecutionResult, type ExecutorContext } from './stockExecution';
 import { SubgraphClient, type SubgraphClientOptions, type SubgraphObserver } from './subgraphClient';
+import type { SubgraphFailureReporter } from './subgraphFailureLog';
 import { subgraphRequestDescriber, type SubgraphRequestDescriber, type SubgraphRequests } from './subgraphRequests';
 import { buildSupergraphState, type SupergraphState } from './supergraphState';
 import type { PlannerKind } from './planners';
@@ -63,6 +64,8 @@ export interface JunctionGatewayOptions {
     mode: 'filter' | 'reject';
     evaluatePolicies(names: readonly string[], principal: Principal | undefined): Promise<ReadonlyMap<string, boolean>>;
   };
+  /** Why subgraph fetches fail, for operators (subgraphFailureLog.ts). */
+  subgraphFailures?: SubgraphFailureReporter | undefined;
   /** Metrics: every subgraph fetch, and plan cache lookups (observability/metrics.ts). */
   metrics?: SubgraphObserver & { cacheRequest(cache: 'plan', result: 'hit' | 'miss'): void };
   /** Formats the errors of results Junction streams itself (subscription events, @defer parts) as Apollo Server formats a response's. */
@@ -318,7 +321,9 @@ export class JunctionGateway {
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const { plan } = prepared;
 
-    if (planRequest?.router === 'dry-run') return { extensions: planExtensions(plan, planRequest) };
+    // A dry run says what authorization removed (an empty plan with no word why looks like a bug); in extensions,
+    // since errors without data would make it a failed request.
+    if (planRequest?.router === 'dry-run') return { extensions: { ...planExtensions(plan, planRequest), ...removedByAuthorization(authorized?.errors) } };
     context.plannedSubgraphs = subgraphsOfPlan(plan);
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
@@ -441,7 +446,7 @@ export class JunctionGateway {
     const key = `${name}\u0000${url}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader, observer: this.options.metrics });
+      client = new SubgraphClient(name, url, { ...this.options.subgraphs.all, ...this.options.subgraphs.byName[name], cacheTagHeader: this.options.cacheTagHeader, observer: this.options.metrics, failures: this.options.subgraphFailures });
       this.clients.set(key, client);
     }
     return client;

@@ -2,6 +2,7 @@ export { JunctionGateway, type EngineGateway, type JunctionGatewayOptions, type 
 export type { GatewayContext } from './gatewayContext';
 export type { PrewarmResult } from './plans';
 export type { SubgraphClientOptions, SubgraphObserver, FetchOutcome } from './subgraphClient';
+export { SubgraphFailureLog, type SubgraphFailureReporter } from './subgraphFailureLog';
 export { planExtensions, type PlanRequest } from './planExposure';
 export { apiSchemaOf, plannerOf, type SupergraphState } from './supergraphState';
 export { offlineSupergraph, resolveOperation, planOperation, type OfflineSupergraph, type OfflinePlan, type OfflineFailure, type ResolvedOperation } from './offlinePlan';

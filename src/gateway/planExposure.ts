@@ -1,4 +1,5 @@
 import { prettyFormatQueryPlan as apolloPretty, type QueryPlan } from '@apollo/query-planner';
+import type { GraphQLError } from 'graphql';
 import type { BatchFetchNode } from './execution';
 
 /** Which plan a client asked to see, in either Apollo dialect (PROTOCOLS.md "Query-plan inspection"). */
@@ -73,4 +74,10 @@ function planObject(plan: QueryPlan): unknown {
     objects.set(plan, object);
   }
   return object;
+}
+
+/** A dry run's word on what authorization took out of the plan: each removed field's path and why. */
+export function removedByAuthorization(errors: readonly GraphQLError[] | undefined): Record<string, unknown> {
+  if (!errors || errors.length === 0) return {};
+  return { removedByAuthorization: errors.map((e) => ({ path: (e.path ?? []).join('.'), code: e.extensions.code, message: e.message })) };
 }

@@ -7,6 +7,7 @@ import { RetryBudget } from '../traffic/retryBudget';
 import type { SubgraphSettings } from '../config';
 import type { ErrorCode } from '../errors';
 import { tracer, type TraceSpan } from '../observability/tracing';
+import { transportCause, type SubgraphFailureReporter } from './subgraphFailureLog';
 
 /** One subgraph's settings (gateway.yaml `subgraphs`, resolved), and what the client reports to. */
 export type SubgraphClientOptions = SubgraphSettings & {
@@ -14,6 +15,8 @@ export type SubgraphClientOptions = SubgraphSettings & {
   cacheTagHeader?: string | undefined;
   /** Told about every fetch (metrics: observability/metrics.ts). */
   observer?: SubgraphObserver | undefined;
+  /** Told why each failed fetch failed (the operator's log: subgraphFailureLog.ts). */
+  failures?: SubgraphFailureReporter | undefined;
 };
 
 /** What a fetch came to: an answer (`ok`), or `error` (HTTP ≥ 500, not a JSON object, too large, unreachable). */
@@ -48,7 +51,7 @@ const NOT_IDEMPOTENT: SendOptions = { idempotent: false };
 /** What one HTTP exchange with the subgraph gave: an answer, or a failure standing for the whole fetch. */
 type Exchange =
   | { answer: true; status: number; text: string; hint: CacheHint; retryAfterMs: number | undefined }
-  | { answer: false; code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT'; circuitOpen?: boolean };
+  | { answer: false; code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT'; circuitOpen?: boolean; cause?: string };
 
 /** Answers worth another attempt: the subgraph was unreachable, shedding load, or its proxy failed. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -169,7 +172,7 @@ export class SubgraphClient {
     for (let attempt = 0; ; attempt++) {
       if (!this.breaker.allow()) return { answer: false, code: 'SUBGRAPH_UNAVAILABLE', circuitOpen: true };
       const timeoutMs = options.deadline === undefined ? this.options.timeoutMs : Math.min(this.options.timeoutMs, options.deadline - Date.now());
-      if (timeoutMs <= 0) return { answer: false, code: 'GATEWAY_TIMEOUT' };
+      if (timeoutMs <= 0) return { answer: false, code: 'GATEWAY_TIMEOUT', cause: 'the request deadline had passed' };
       options.fetchSpan?.setAttribute('subgraph.attempts', attempt + 1);
       const result = await this.dispatch(body, headers, timeoutMs);
       const healthy = result.answer ? result.status < 500 : result.code === 'SUBGRAPH_RESPONSE_TOO_LARGE';
@@ -189,12 +192,12 @@ export class SubgraphClient {
   private dispatch(body: string, headers: readonly string[] | undefined, timeoutMs: number): Promise<Exchange> {
     const all = headers ? [...REQUEST_HEADERS, ...headers] : REQUEST_HEADERS;
     return new Promise((resolve) =>
-      this.pool.dispatch({ path: this.path, method: 'POST', headers: all, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new ResponseCollector(this, resolve)),
+      this.pool.dispatch({ path: this.path, method: 'POST', headers: all, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new ResponseCollector(this, resolve, timeoutMs)),
     );
   }
 
   private toResponse(exchange: Exchange): SubgraphResponse {
-    if (!exchange.answer) return this.failed(exchange.code, undefined, exchange.circuitOpen);
+    if (!exchange.answer) return this.failed(exchange.code, undefined, exchange.circuitOpen, exchange.cause);
     const response = this.parse(exchange.text, exchange.status);
     if (exchange.hint !== UNCACHEABLE) response.cacheHint = exchange.hint;
     return response;
@@ -214,9 +217,9 @@ export class SubgraphClient {
     try {
       body = JSON.parse(text);
     } catch {
-      return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status);
+      return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status, false, status >= 400 ? `HTTP ${status}` : 'invalid JSON');
     }
-    if (!isGraphQLResponse(body)) return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status);
+    if (!isGraphQLResponse(body)) return this.failed(status >= 400 ? 'SUBGRAPH_UNAVAILABLE' : 'SUBGRAPH_BAD_RESPONSE', status, false, status >= 400 ? `HTTP ${status}` : 'not a GraphQL response');
     return body;
   }
 
@@ -224,7 +227,8 @@ export class SubgraphClient {
     return this.pool.close();
   }
 
-  private failed(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_BAD_RESPONSE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT', status?: number, circuitOpen = false): SubgraphResponse {
+  private failed(code: 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_BAD_RESPONSE' | 'SUBGRAPH_RESPONSE_TOO_LARGE' | 'GATEWAY_TIMEOUT', status?: number, circuitOpen = false, cause?: string): SubgraphResponse {
+    this.options.failures?.report(this.name, this.url, circuitOpen ? 'circuit open' : (cause ?? code));
     const messages = {
       SUBGRAPH_UNAVAILABLE: circuitOpen
         ? `Subgraph "${this.name}" is unavailable (circuit open after repeated failures).`
@@ -256,6 +260,7 @@ class ResponseCollector {
   constructor(
     private readonly client: SubgraphClient,
     private readonly resolve: (exchange: Exchange) => void,
+    private readonly timeoutMs: number,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
@@ -283,7 +288,7 @@ class ResponseCollector {
   onData(chunk: Buffer): boolean {
     this.size += chunk.length;
     if (this.size > this.client.maxResponseBytes) {
-      this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE' });
+      this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE', cause: `response larger than ${this.client.maxResponseBytes} bytes` });
       this.abort?.(new ResponseTooLarge());
       return false;
     }
@@ -297,10 +302,12 @@ class ResponseCollector {
   }
 
   onError(err: Error): void {
-    if (err instanceof ResponseTooLarge) return this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE' });
+    if (err instanceof ResponseTooLarge) return this.finish({ answer: false, code: 'SUBGRAPH_RESPONSE_TOO_LARGE', cause: `response larger than ${this.client.maxResponseBytes} bytes` });
     const { name, code } = err as { name?: string; code?: string };
     const timedOut = name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-    this.finish({ answer: false, code: timedOut ? 'GATEWAY_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE' });
+    // undici wraps a refused connection's errno in `cause` on some versions.
+    const detail = (err as { cause?: { code?: string } }).cause?.code !== undefined ? { ...err, code: (err as { cause: { code: string } }).cause.code } : err;
+    this.finish({ answer: false, code: timedOut ? 'GATEWAY_TIMEOUT' : 'SUBGRAPH_UNAVAILABLE', cause: transportCause(detail, timedOut, this.timeoutMs) });
   }
 
   private finish(exchange: Exchange): void {

@@ -24,7 +24,7 @@ export interface HttpRequestFacts {
   supergraph?: string | undefined;
 }
 
-/** Junction's Prometheus metrics (README "Observability"). Every method is cheap and never throws. */
+/** Junction's Prometheus metrics (docs/observability.md). Every method is cheap and never throws. */
 export interface Metrics {
   readonly enabled: boolean;
   /** The Prometheus text format's content type. */
@@ -58,7 +58,7 @@ export interface MetricsSources {
   apq?: () => { readonly apqHits: number; readonly apqMisses: number };
 }
 
-/** Distinct operation names, client names and error codes kept as label values (README "Metrics"). */
+/** Distinct operation names, client names and error codes kept as label values (docs/observability.md "Metrics"). */
 export const LABEL_CAPS = { operationName: 100, clientName: 20, code: 50 } as const;
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Subscription metrics (README "Observability"): what is open, what is delivered, and why subscriptions end. */
+/** Subscription metrics (docs/observability.md): what is open, what is delivered, and why subscriptions end. */
 export interface SubscriptionMetrics {
   started(transport: string): void;
   ended(transport: string, reason: string, seconds: number, events: number): void;

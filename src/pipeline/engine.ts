@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { landingPagePlugin } from './landingPage';
 import type { JunctionConfig } from '../config';
 import type { EngineGateway, JunctionGateway } from '../gateway';
 import { canaryPlugin, type CanaryObservation } from '../canary';
@@ -90,7 +90,8 @@ export function createApolloServer(
         ? [accessLogPlugin({ responseCache: config.cache.response.enabled, supergraphOf })]
         : []),
       // Apollo Sandbox, embedded and pointed at this endpoint; it asks for plans with Apollo-Query-Plan-Experimental.
-      config.graphql.landingPage ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      // Offline, the page says how to see plans without it (landingPage.ts).
+      config.graphql.landingPage ? landingPagePlugin() : ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

@@ -65,6 +65,8 @@ export function adminApi(
     const bearer = bearerOf(req.headers.authorization);
     if (tokenDigest && bearer !== undefined && timingSafeEqual(sha256(bearer), tokenDigest)) return { ok: true, who: 'token' };
     const required = `an admin token, or a token with one of the scopes ${[...scopes].join(', ')}, is required`;
+    // A bearer that is not a JWT can only have meant the admin token: say that it was refused, not "malformed token".
+    if (bearer !== undefined && !looksLikeJwt(bearer)) return { ok: false, status: 401, message: `Unauthenticated: the admin token was refused (it is not this gateway's admin token).` };
     if (!authenticator) return { ok: false, status: 401, message: `Unauthenticated: ${required}.` };
     // CSRF: a browser attaches the auth cookie to any request, whichever site made it; the admin API changes
     // caches and the schema, so it takes credentials only from a header a page cannot make a browser send.
@@ -238,4 +240,9 @@ function bearerOf(header: string | undefined): string | undefined {
 function headerOf(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Three dot-separated base64url segments: a JWT, to be verified as one; anything else is an admin-token attempt. */
+function looksLikeJwt(token: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 }

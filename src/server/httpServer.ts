@@ -63,6 +63,8 @@ export interface HttpServerOptions {
   store: Pick<Store, 'kind' | 'available'>;
   /** CORS on /graphql (`cors`); undefined: no CORS headers (same-origin pages only). */
   cors?: CorsSettings | undefined;
+  /** `graphql.landingPage`: a browser's GET / is sent to the landing page on /graphql. */
+  landingPage?: boolean | undefined;
   /** CORS on /admin/… (`admin.cors`); undefined: the admin API is same-origin only. */
   adminCors?: CorsSettings | undefined;
   /** The admin API under /admin (cache invalidation, registry); without it, /admin paths answer 404 like any unknown path. */
@@ -158,6 +160,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         return sendJson(res, ready ? 200 : 503, JSON.stringify(body));
       }
       if (admin && (await admin(req, res, path as string))) return;
+      // Someone typed the gateway's address into a browser: show them the landing page rather than a JSON 404.
+      if (path === '/' && options.landingPage && (req.method === 'GET' || req.method === 'HEAD') && /text\/html/.test(req.headers.accept ?? '')) {
+        res.writeHead(302, { location: '/graphql' }).end();
+        return;
+      }
       return sendJson(res, 404, errorBody('NOT_FOUND', `No route for ${req.method ?? 'GET'} ${path}.`));
     } catch (err) {
       // The client left mid-body: nobody to answer, nothing went wrong here.

@@ -10,7 +10,7 @@ import type { ActiveCanary, SupergraphVersion } from '../registry';
 import type { Engines } from '../pipeline';
 import { createRegistryStorage, seedSources } from './registrySetup';
 import type { JunctionConfig } from '../config';
-import { apiSchemaOf, compileHeaderRules, JunctionGateway, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
+import { apiSchemaOf, compileHeaderRules, JunctionGateway, SubgraphFailureLog, Upstreams, type HeaderGuards, type JunctionGatewayOptions } from '../gateway';
 import { compileSubgraphErrorPolicy, createResultErrorFormatter } from '../errors';
 import { createPolicyEvaluator } from '../authz';
 import { createLogger, createMetrics, noMetrics, startTracing, stopTracing, type Logger, type Metrics } from '../observability';
@@ -106,6 +106,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     headerPlanner: compileHeaderRules(config.headers, headerGuardsOf(config)),
     authorization: { mode: config.authorization.mode, evaluatePolicies: createPolicyEvaluator(config.authorization.policies) },
     cacheTagHeader: config.cache.tagHeader,
+    subgraphFailures: new SubgraphFailureLog(logger),
     requestTimeoutMs: config.traffic.requestTimeoutMs,
     sharedPlans: config.queryPlan.shared ? store.scoped('plan:') : undefined,
     metrics: observe,
@@ -193,6 +194,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     workers: worker ? () => worker.status(gateway.current?.id) : undefined,
     store,
     cors: config.cors,
+    landingPage: config.graphql.landingPage,
     adminCors: config.admin.cors,
     // The admin API exists only when an admin token is configured (JUNCTION_ADMIN_TOKEN or admin.token).
     admin: config.admin.token ? { invalidations: caches.invalidations, scopes: config.admin.scopes, token: config.admin.token, registry: () => registry, canary: () => canary } : undefined,

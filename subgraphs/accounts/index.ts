@@ -3,6 +3,7 @@ import type { SubgraphDefinition } from '../common/definition';
 import { loadTypeDefs } from '../common/schema';
 import { AccountsDataLayer } from './data';
 import { createLoaders, type AccountsContext } from './loaders';
+import { privateAnswers } from './privateAnswers';
 import { resolvers } from './resolvers';
 
 const typeDefs = loadTypeDefs(__dirname);
@@ -15,6 +16,7 @@ export const accounts: SubgraphDefinition<AccountsDataLayer, AccountsContext> = 
     return {
       schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
       dataLayer: data,
+      plugins: [privateAnswers()],
       createContext: ({ headers }) => ({ headers, data, loaders: createLoaders(data) }),
     };
   },

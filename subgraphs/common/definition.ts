@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { SubgraphContext } from './context';
 import type { SubgraphName } from './names';
@@ -14,6 +15,8 @@ export interface SubgraphInstance<TDataLayer, TContext extends SubgraphContext =
   readonly dataLayer: TDataLayer;
   /** Called once per HTTP request: DataLoader caches must never outlive a request. */
   createContext(request: RequestInfo): TContext;
+  /** Apollo Server plugins of this subgraph's own (e.g. accounts: every answer is private). */
+  readonly plugins?: readonly ApolloServerPlugin[];
   /** Called before the server listens (e.g. to connect to Redis); a rejection stops the start. */
   start?(): Promise<void>;
   /** Called when the server stops, after its sockets are closed. */

@@ -64,6 +64,7 @@ export async function serveSubgraph<TDataLayer, TContext extends SubgraphContext
       // object-returning fields count as maxAge 0, so an answer is uncacheable unless the schema says so.
       ApolloServerPluginCacheControl({ defaultMaxAge: 0, calculateHttpHeaders: true }),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: graceMs }),
+      ...(instance.plugins ?? []),
     ],
   });
   httpServer.on(

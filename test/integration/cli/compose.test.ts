@@ -59,10 +59,17 @@ describe('junction compose', () => {
     expect(res.stderr).toContain('schema.graphref "mygraph@current" needs Apollo GraphOS');
   });
 
-  it('exits 2 with usage for a missing argument', async () => {
+  it('exits 2 with one line and where to find help for a missing argument', async () => {
     const res = await runCli(['compose']);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('Usage:');
+    expect(res.stderr.trim().split('\n')).toEqual(['compose needs exactly one <supergraph.yaml>', 'Run `junction compose --help` for its options.']);
+  });
+
+  it('prints its help, with every option, for --help', async () => {
+    const res = await runCli(['compose', '--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('junction compose <supergraph.yaml> [-o <supergraph.graphql>]');
+    expect(res.stdout).toContain('-o, --output <file>');
   });
 });
 

@@ -122,6 +122,6 @@ describe('junction manifest check', () => {
     const res = await runCli(['manifest', ...args]);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(message);
-    expect(res.stderr).toContain('junction manifest check <manifest.json>');
+    expect(res.stderr).toContain('Run `junction manifest check --help` for its options.');
   });
 });

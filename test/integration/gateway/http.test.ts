@@ -92,12 +92,27 @@ describe('the HTTP front', () => {
     expect(html).toContain('initialEndpoint');
   });
 
+  it('says on the landing page how to see plans when Sandbox cannot load (offline)', async () => {
+    const html = await (await fetch(gateway.url, { headers: { accept: 'text/html' } })).text();
+    const fallback = /<div class="fallback">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+    expect(fallback).toContain('Apollo-Expose-Query-Plan: dry-run');
+    expect(fallback).toContain('npx junction plan operation.graphql --supergraph supergraph.yaml');
+  });
+
+  it('sends a browser asking for / to the landing page', async () => {
+    const root = gateway.url.replace(/\/graphql$/, '/');
+    const res = await fetch(root, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
+    expect([res.status, res.headers.get('location')]).toEqual([302, '/graphql']);
+    expect((await fetch(root)).status).toBe(404);
+  });
+
   it('serves no landing page in production', async () => {
     const prod = await startGatewayFor([subgraph], undefined, { NODE_ENV: 'production' });
     try {
       const res = await fetch(prod.url, { headers: { accept: 'text/html' } });
       expect(await res.text()).not.toContain('embeddable-sandbox');
       expect(res.status).toBe(400);
+      expect((await fetch(prod.url.replace(/\/graphql$/, '/'), { headers: { accept: 'text/html' }, redirect: 'manual' })).status).toBe(404);
     } finally {
       await prod.stop();
     }

@@ -120,6 +120,12 @@ describe('POST /admin/cache/invalidate', () => {
     expect(await markers(cacheTag.custom('refused'))).toEqual([undefined]);
   });
 
+  it('says that a wrong admin token was refused, not that a token is malformed', async () => {
+    const res = await front.call({ headers: { authorization: 'Bearer wrong' }, body: { targets: [{ tag: 'refused' }] } });
+    expect(res.status).toBe(401);
+    expect(errorOf(res)?.message).toBe("Unauthenticated: the admin token was refused (it is not this gateway's admin token).");
+  });
+
   it('refuses a valid token without an admin scope with 403 FORBIDDEN', async () => {
     const res = await front.call({ headers: { authorization: `Bearer ${await devToken('user-1', ['read', 'admin'])}` }, body: { targets: [{ tag: 'no-scope' }] } });
     expect(res.status).toBe(403);

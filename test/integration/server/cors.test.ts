@@ -285,24 +285,24 @@ describe('CORS settings', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatch(/gateway\.yaml:3: allowCredentials cannot be combined with allowAny .* at "cors\.allowCredentials"$/);
+    expect(result.problems[0]).toMatch(/gateway\.yaml:3: `cors\.allowCredentials`: allowCredentials cannot be combined with allowAny .*$/);
   });
 
   it('refuses the same combination under admin.cors, and "*" lists with credentials', () => {
     const result = load('admin:\n  cors:\n    allowAny: true\n    allowCredentials: true\ncors:\n  origins: [http://localhost:3000]\n  allowCredentials: true\n  allowHeaders: ["*"]\n');
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.join('\n')).toMatch(/gateway\.yaml:4: allowCredentials cannot be combined with allowAny .* at "admin\.cors\.allowCredentials"/);
-    expect(result.problems.join('\n')).toMatch(/gateway\.yaml:8: "\*" cannot be combined with allowCredentials .* at "cors\.allowHeaders"/);
+    expect(result.problems.join('\n')).toMatch(/gateway\.yaml:4: `admin\.cors\.allowCredentials`: allowCredentials cannot be combined with allowAny/);
+    expect(result.problems.join('\n')).toMatch(/gateway\.yaml:8: `cors\.allowHeaders`: "\*" cannot be combined with allowCredentials/);
   });
 
   it.each([['http://localhost:3000/'], ['http://localhost:3000/app'], ['*'], ['localhost:3000'], ['HTTPS://App.example.com']])('refuses %s as an origin', (value) => {
     const result = load(`cors:\n  origins: ["${value}"]\n`);
-    expect(result.ok ? 'ok' : result.problems.join('\n')).toMatch(/gateway\.yaml:2: not an origin: write scheme:\/\/host\[:port\]/);
+    expect(result.ok ? 'ok' : result.problems.join('\n')).toMatch(/gateway\.yaml:2: `cors\.origins\.0`: not an origin: write scheme:\/\/host\[:port\]/);
   });
 
   it('refuses a matchOrigins entry that is not a regular expression', () => {
     const result = load('cors:\n  matchOrigins: ["https://(unclosed"]\n');
-    expect(result.ok ? 'ok' : result.problems.join('\n')).toContain('not a valid regular expression at "cors.matchOrigins.0"');
+    expect(result.ok ? 'ok' : result.problems.join('\n')).toContain('`cors.matchOrigins.0`: not a valid regular expression');
   });
 });

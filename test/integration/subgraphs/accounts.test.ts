@@ -76,7 +76,7 @@ describe('accounts subgraph over HTTP', () => {
   it('publishes its Federation 2 SDL through _service', async () => {
     const sdl = await fetchSdl(accounts.url);
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.9"');
-    expect(sdl).toContain('type User @key(fields: "id") @cacheControl(maxAge: 60, scope: PRIVATE) { id: ID! name: String username: String');
+    expect(sdl).toContain('type User @key(fields: "id") @cacheControl(maxAge: 60) { id: ID! name: String username: String');
     expect(sdl).toContain('email: String @requiresScopes(scopes: [["read:email"]])');
     expect(sdl).toContain('me: User @authenticated');
     expect(sdl).toContain('users(first: Int = 10): [User] @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)');

@@ -41,8 +41,18 @@ describe('loadConfig', () => {
     if (result.ok) return;
     const text = result.problems.join('\n');
     expect(text).toContain('unknown key "server.prot"');
-    expect(text).toMatch(/gateway\.yaml:2: Expected number, received string at "server\.port"/);
-    expect(text).toMatch(/gateway\.yaml:6: .* at "subgraphs\.all\.timeoutMs"/);
+    expect(text).toMatch(/gateway\.yaml:2: `server\.port`: expected an integer from 0 to 65535, got "eighty"/);
+    expect(text).toMatch(/gateway\.yaml:6: `subgraphs\.all\.timeoutMs`: expected an integer from 1 to 600000, got -5/);
+  });
+
+  it('says what a bad value should have been, and what was written', () => {
+    const file = writeTemp('gateway.yaml', 'limits:\n  maxDepth: twenty\ncost:\n  mode: strict\nserver:\n  workers: many\n');
+    const result = loadConfig({ file });
+    expect(result.ok ? [] : [...result.problems].sort()).toEqual([
+      `${file}:2: \`limits.maxDepth\`: expected a positive integer or a mapping (max, mode), got "twenty"`,
+      `${file}:4: \`cost.mode\`: expected one of enforce, measure, off, got "strict"`,
+      `${file}:6: \`server.workers\`: expected an integer from 1 to 256 or "auto", got "many"`,
+    ].sort());
   });
 
   it('lets the command line win over the environment, and the environment over the file', () => {
