@@ -63,6 +63,10 @@ Options:
   --cpu-prof            write a V8 CPU profile of every Junction process (node --cpu-prof) to
                         bench/results/profiles/, named by workload and run
   --junction-cli <js>   Junction's CLI entry (default dist/src/cli/index.js)
+  --junction-node-args <args>
+                        extra Node/V8 flags for every Junction process, space-separated (for example
+                        --junction-node-args="--max-semi-space-size=32"; the = form, as the value starts
+                        with a dash), to measure a runtime setting against the default
   --output <file>       JSON results (default bench/results/latest.json)
   -h, --help            show this help`;
 
@@ -78,6 +82,8 @@ interface Settings {
   readonly only: ReadonlySet<string> | undefined;
   /** Where Junction's CPU profiles go; undefined: not profiled. */
   readonly cpuProfDir: string | undefined;
+  /** Extra node flags for Junction's processes (`--junction-node-args`). */
+  readonly junctionNodeArgs: readonly string[];
 }
 
 type Parsed = { kind: 'run'; settings: Settings } | { kind: 'help' } | { kind: 'error'; message: string };
@@ -97,6 +103,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
         output: { type: 'string' },
         only: { type: 'string' },
         'cpu-prof': { type: 'boolean', default: false },
+        'junction-node-args': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -129,6 +136,7 @@ export function parseOptions(argv: readonly string[]): Parsed {
       output: resolve(values.output ?? join(ROOT, 'bench', 'results', 'latest.json')),
       only,
       cpuProfDir: values['cpu-prof'] === true ? join(ROOT, 'bench', 'results', 'profiles') : undefined,
+      junctionNodeArgs: (values['junction-node-args'] ?? '').split(/\s+/).filter(Boolean),
     },
   };
 }
@@ -167,7 +175,10 @@ const STOCK: GatewaySpec = {
 
 function junctionSpec(settings: Settings, run: JunctionRun, profileName: string): GatewaySpec {
   const configFile = junctionConfigFile(run);
-  const profile = settings.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfDir, '--cpu-prof-name', `${profileName}.cpuprofile`] : [];
+  const profile = [
+    ...settings.junctionNodeArgs,
+    ...(settings.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfDir, '--cpu-prof-name', `${profileName}.cpuprofile`] : []),
+  ];
   return {
     id: 'junction',
     label: run.label,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JunctionConfig } from '../config';
 import { createLogger } from '../observability';
-import { startJunction } from '../server';
+import { applyHeapGrowth, startJunction } from '../server';
 import { parse } from './args';
 import { configOrExit, runUntilSignal } from './serve';
 
@@ -50,6 +50,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
+  applyHeapGrowth(config.server.heapGrowthPercent);
   const junction = await startJunction({
     config,
     supergraph: { path: values.supergraph ?? join(ROOT, 'supergraph.yaml') },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
 import { WorkerLink } from '../cluster';
 import { createLogger } from '../observability';
-import { announceListening, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
+import { announceListening, applyHeapGrowth, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
 import { parse, portOption } from './args';
 import { UsageError } from './usage';
 
@@ -21,6 +21,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!config) return 1;
   // With the registry on, the registry is the supergraph's source; a supergraph.yaml only seeds an empty one.
   if (!values.supergraph && !config.registry.enabled) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql> (or registry.enabled in --config)');
+  applyHeapGrowth(config.server.heapGrowthPercent);
   if (config.server.workers > 1 && !isWorker()) {
     const sharedRateLimits = config.rateLimit.enabled && config.store.backend === 'memory';
     return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, sharedRateLimits, log: (line) => console.log(line) });

@@ -199,9 +199,16 @@ export const configSchema = z
         bodyIdleTimeoutMs: z.number().int().positive().max(600_000).default(10_000).describe('Slow bodies (a byte now and then holds a socket until requestTimeoutMs): no byte of the body for this long → 408 REQUEST_TIMEOUT and the connection is closed.'),
         tls: z.object({ certFile: z.string().min(1).describe('PEM certificate (chain) file.'), keyFile: z.string().min(1).describe('PEM private key file.') }).strict().optional().describe('HTTPS: PEM certificate (chain) and key files.'),
         workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).default(1).describe('Worker processes sharing the port (node:cluster); `auto` = one per core. `junction serve --workers` wins.'),
+        heapGrowthPercent: z
+          .number()
+          .int()
+          .min(0)
+          .max(1000)
+          .default(100)
+          .describe('Garbage headroom of the V8 heap: a full GC runs once the old generation has grown this many percent past what survived the last one (V8\'s `--heap-growing-percent`). 100 keeps peak memory below stock Apollo Gateway\'s for a few percent of CPU; 0 leaves V8\'s adaptive growth (up to 4×: least CPU, most memory). The flag given to node (NODE_OPTIONS) wins. docs/performance.md "Memory".'),
       })
       .strict()
-      .describe('The HTTP listener: address, request bounds (size, headers, slow clients), TLS, worker processes.')
+      .describe('The HTTP listener and process: address, request bounds (size, headers, slow clients), TLS, worker processes, heap headroom.')
       .default({}),
     graphql: z
       .object({

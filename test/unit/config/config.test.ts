@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       maxHeaders: 100,
       bodyIdleTimeoutMs: 10000,
       workers: 1,
+      heapGrowthPercent: 100,
     });
     expect(result.value.limits.variables).toEqual({ maxDepth: 64, maxValues: 10000 });
     expect(result.value.queryPlan.expose).toBe(true);
