@@ -112,7 +112,12 @@ export class Registry {
   async start(seed: readonly SubgraphSource[] | undefined, by: string): Promise<void> {
     const document = await this.read();
     if (document.current === 0 && seed && seed.length > 0) {
-      await this.mutate(() => ({ action: 'seed', subgraphs: seed.map((s) => ({ ...s, publishedBy: by, publishedAt: new Date().toISOString() })), by }));
+      // Replicas (or workers) that find it empty at once all try; the compare-and-set lets one seed, and the
+      // others, retrying on the document it wrote, find it seeded and serve that.
+      const seeded = await this.mutate((_current, stored) =>
+        stored.current === 0 ? { action: 'seed', subgraphs: seed.map((s) => ({ ...s, publishedBy: by, publishedAt: new Date().toISOString() })), by } : undefined,
+      );
+      if (!seeded.changed) await this.follow(await this.read());
     } else {
       await this.follow(document);
     }

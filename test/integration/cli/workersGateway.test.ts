@@ -1,7 +1,9 @@
 import { request } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { composeSubgraphs } from '../../../src/composition';
-import { spawnCli } from '../../helpers/cli';
+import { runCli, spawnCli } from '../../helpers/cli';
 import { writeTemp } from '../../helpers/gateway';
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
@@ -12,10 +14,10 @@ const fed = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9"
 const SDL = `${fed} type Query { hello: String, items(first: Int!): [Item!]! @listSize(slicingArguments: ["first"]) } type Item { id: ID! }`;
 
 /** One request on a connection of its own: node:cluster hands connections (not requests) to workers in turn. */
-function call(url: string, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; text: string }> {
+function call(url: string, method: 'GET' | 'POST', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, { method, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
+    const req = request(url, { method, agent: false, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -173,4 +175,77 @@ describe('junction serve --workers 2 presents one gateway', () => {
       await cli.exited;
     }
   });
+  it('follows the registry as one gateway: a seed once, a publish on every worker before /ready says so, one canary assignment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'junction-workers-registry-'));
+    const schemaFile = (name: string, sdl: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, sdl);
+      return file;
+    };
+    const seedYaml = schemaFile('supergraph.yaml', `federation_version: =2.9.3\nsubgraphs:\n  s:\n    routing_url: ${subgraph.url}\n    schema:\n      file: ${schemaFile('s.graphql', SDL)}\n`);
+    const token = 'workers-registry-admin-token-0123456789';
+    const yaml = `registry:\n  enabled: true\n  dataDir: ${join(dir, 'registry')}\n  pollIntervalMs: 200\nadmin:\n  token:\n    value: ${token}\nrateLimit:\n  clientKey: ["header:x-api-key", "ip"]\n`;
+    const { cli, started } = serve(yaml, seedYaml);
+    try {
+      const url = await started();
+      const env = { JUNCTION_GATEWAY_URL: url.replace(/\/graphql$/, ''), JUNCTION_ADMIN_TOKEN: token };
+      const readyUrl = url.replace(/\/graphql$/, '/ready');
+      const readyBody = async (): Promise<Ready | undefined> => {
+        const res = await call(readyUrl, 'GET');
+        const body = JSON.parse(res.text) as Ready;
+        if (res.status === 200) expect(Object.values(body.workers.supergraphs)).toEqual([2]);
+        return res.status === 200 ? body : undefined;
+      };
+      const before = await waitFor(readyBody, 'the gateway to be ready');
+      const [seedId] = Object.keys(before.workers.supergraphs);
+
+      // Two workers found the registry empty at once: it was seeded once.
+      const history = await runCli(['history'], { env });
+      expect(history.code).toBe(0);
+      const versions = history.stdout.split('\n').filter((line) => /^\s*\*?\d+\s/.test(line));
+      expect(versions).toHaveLength(1);
+      expect(versions[0]).toMatch(/^\*1\s+\S+\s+seed\s/);
+
+      // A publish reaches one worker over HTTP; the other follows the storage. /ready reports the new version
+      // only once both serve it, and then every connection, whichever worker takes it, knows the new field.
+      const v2 = SDL.replace('hello: String', 'hello: String, other: Int');
+      expect((await runCli(['publish', 's', '--url', subgraph.url, '--schema', schemaFile('v2.graphql', v2)], { env })).code).toBe(0);
+      await waitFor(async () => {
+        const body = await readyBody();
+        return body && !(seedId! in body.workers.supergraphs) ? body : undefined;
+      }, 'both workers on the published supergraph', 20_000);
+      const queryFields = async (headers: Record<string, string> = {}): Promise<string[]> => {
+        const res = await call(url, 'POST', { query: '{ __type(name: "Query") { fields { name } } }' }, headers);
+        expect(res.status).toBe(200);
+        return (JSON.parse(res.text) as { data: { __type: { fields: Array<{ name: string }> } } }).data.__type.fields.map((f) => f.name).sort();
+      };
+      const answers = await Promise.all(Array.from({ length: 20 }, () => queryFields()));
+      expect(answers).toEqual(Array(20).fill(['hello', 'items', 'other']));
+
+      // A canary at 50 %: both workers assign each client the same variant (v3 has a field v2 has not).
+      const v3 = v2.replace('other: Int', 'other: Int, fresh: Int');
+      const canary = await runCli(['publish', 's', '--url', subgraph.url, '--schema', schemaFile('v3.graphql', v3), '--canary', '50'], { env });
+      expect(canary.code).toBe(0);
+      const variantOf = async (client: string): Promise<'canary' | 'stable'> => {
+        return (await queryFields({ 'x-api-key': client })).includes('fresh') ? 'canary' : 'stable';
+      };
+      const clients = Array.from({ length: 40 }, (_x, i) => `client-${i}`);
+      // Until both workers have heard of the release, a client may see stable on one of them.
+      await waitFor(async () => {
+        const seen = await Promise.all(clients.slice(0, 10).map(async (c) => new Set(await Promise.all([variantOf(c), variantOf(c), variantOf(c), variantOf(c)])).size));
+        return seen.every((n) => n === 1) && (await Promise.all(clients.map(variantOf))).includes('canary') ? true : undefined;
+      }, 'both workers to serve the canary', 20_000);
+      const rounds = await Promise.all(clients.map(async (c) => new Set(await Promise.all(Array.from({ length: 6 }, () => variantOf(c))))));
+      expect(rounds.filter((variants) => variants.size !== 1)).toEqual([]);
+      const onCanary = rounds.filter((variants) => variants.has('canary')).length;
+      expect(onCanary).toBeGreaterThan(8);
+      expect(onCanary).toBeLessThan(32);
+
+      expect((await runCli(['canary', 'abort'], { env })).code).toBe(0);
+      await waitFor(async () => ((await Promise.all(clients.map(variantOf))).every((v) => v === 'stable') ? true : undefined), 'every client back on stable', 20_000);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  }, 90_000);
 });

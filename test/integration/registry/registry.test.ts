@@ -201,4 +201,21 @@ describe('registry on Redis, two replicas', () => {
       await subgraphs.stop();
     }
   });
+
+  it('is seeded once when replicas find it empty at the same moment', async () => {
+    const subgraphs = await startRegistrySubgraphs();
+    const yaml = `store:\n  backend: redis\n  keyPrefix: "${uniquePrefix('registry-seed')}"\n  redis:\n    url: ${await sharedRedisUrl()}\n`;
+    const seed = seedYaml([{ name: 'products', url: subgraphs.products.url, sdl: PRODUCTS_SDL }]);
+    const replicas = await Promise.all([1, 2, 3].map(() => startRegistryGateway({ dataDir: tempDir(), seed, yaml })));
+    try {
+      await Promise.all(replicas.map((r) => r.junction.ready));
+      const history = (await replicas[0]!.admin('GET', '/admin/supergraph/history')).body as { current: number; versions: Array<{ action: string }> };
+      expect(history.versions.map((v) => v.action)).toEqual(['seed']);
+      expect(history.current).toBe(1);
+      for (const replica of replicas) expect((await replica.admin('GET', '/admin/subgraphs')).body.version).toBe(1);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await subgraphs.stop();
+    }
+  });
 });
