@@ -37,8 +37,9 @@ export interface Verdict {
 /**
  * Judges a stage. Only operations both variants served are compared (a client population's mix of operations
  * differs between shares; an operation only one side saw says nothing about the other). Rolled back as soon as
- * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, or on those
- * that reached the changed subgraph (when both sides have `minRequests` of them); moved on (`next`) once the
+ * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, on those
+ * that reached the changed subgraph, or on any one operation (each when both sides have `minRequests` of
+ * them); moved on (`next`) once the
  * stage has lasted `windowMs` within thresholds; otherwise it waits.
  */
 export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs: number): Verdict {
@@ -53,6 +54,13 @@ export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs:
   if (changedSubgraph.stable.requests >= min && changedSubgraph.canary.requests >= min) {
     const worseChanged = worseBy(changedSubgraph.stable, changedSubgraph.canary, thresholds, 'requests to the changed subgraph');
     if (worseChanged) return { decision: 'rollback', reason: worseChanged, comparison };
+  }
+  // One operation broken by the candidate is diluted in the whole when others dominate the traffic: each
+  // operation both sides served `minRequests` times is judged on its own too.
+  for (const [operation, served] of Object.entries(figures)) {
+    if (served.stable.requests < min || served.canary.requests < min) continue;
+    const worseOperation = worseBy(summary(served.stable), summary(served.canary), thresholds, `operation ${operationLabel(operation)}`);
+    if (worseOperation) return { decision: 'rollback', reason: worseOperation, comparison };
   }
   if (stageAgeMs < thresholds.windowMs) {
     return { decision: 'wait', reason: `within thresholds; the stage has run ${Math.round(stageAgeMs / 1000)} s of ${Math.round(thresholds.windowMs / 1000)} s`, comparison };
@@ -93,6 +101,14 @@ export function compare(figures: StageFigures): Comparison {
 
 function summary(figures: Figures): SideSummary {
   return { requests: figures.requests, failed: figures.failed, errorRate: errorRate(figures), p95Ms: Math.round(p95(figures) * 10) / 10 };
+}
+
+/** An operation's figures key (`<query hash>:<operation name>`) as people read it: the name, then the hash's start. */
+function operationLabel(key: string): string {
+  const colon = key.lastIndexOf(':');
+  const hash = colon < 0 ? key : key.slice(0, colon);
+  const name = colon < 0 ? '' : key.slice(colon + 1);
+  return name ? `${name} (${hash.slice(0, 12)})` : hash.slice(0, 12);
 }
 
 function percent(rate: number): string {

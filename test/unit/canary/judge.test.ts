@@ -66,6 +66,24 @@ describe('the canary judge', () => {
     expect(verdict).toMatchObject({ decision: 'rollback', reason: expect.stringContaining('changed subgraph') });
   });
 
+  it('judges each operation both variants served minRequests times on its own: one broken operation is not diluted by the rest', () => {
+    const figures: StageFigures = {};
+    served(figures, 'common', 'stable', 10_000, 0, 10);
+    served(figures, 'common', 'canary', 10_000, 0, 10);
+    served(figures, 'rare', 'stable', 200, 0, 10);
+    served(figures, 'rare', 'canary', 200, 20, 10);
+    const verdict = judge(figures, THRESHOLDS, 120_000);
+    expect(verdict.comparison.canary.errorRate).toBeLessThan(0.01);
+    expect(verdict).toMatchObject({ decision: 'rollback', reason: expect.stringContaining('operation rare') });
+    // Below minRequests on a side, an operation is only part of the whole.
+    const few: StageFigures = {};
+    served(few, 'common', 'stable', 10_000, 0, 10);
+    served(few, 'common', 'canary', 10_000, 0, 10);
+    served(few, 'rare', 'stable', 200, 0, 10);
+    served(few, 'rare', 'canary', 20, 2, 10);
+    expect(judge(few, THRESHOLDS, 120_000).decision).toBe('next');
+  });
+
   it('moves on only once the stage has lasted its window within thresholds', () => {
     const figures: StageFigures = {};
     served(figures, 'a', 'stable', 200, 1, 10);
