@@ -49,6 +49,14 @@ interface Ready {
   workers: { expected: number; live: number; supergraphs: Record<string, number> };
 }
 
+/** /ready's body when it answers 200, else undefined; whenever it says ready, both workers serve one and the same supergraph. */
+async function readyOf(graphqlUrl: string): Promise<Ready | undefined> {
+  const res = await call(graphqlUrl.replace(/\/graphql$/, '/ready'), 'GET');
+  const body = JSON.parse(res.text) as Ready;
+  if (res.status === 200) expect(Object.values(body.workers.supergraphs)).toEqual([2]);
+  return res.status === 200 ? body : undefined;
+}
+
 describe('junction serve --workers 2 presents one gateway', () => {
   let subgraph: TestSubgraph;
   let supergraphSdl: string;
@@ -150,14 +158,7 @@ describe('junction serve --workers 2 presents one gateway', () => {
     const { cli, started } = serve('supergraph:\n  watch: true\n', path);
     try {
       const url = await started();
-      const readyUrl = url.replace(/\/graphql$/, '/ready');
-      const readyOn = async (): Promise<Ready | undefined> => {
-        const res = await call(readyUrl, 'GET');
-        const body = JSON.parse(res.text) as Ready;
-        // Whenever /ready says ready, both workers serve one and the same supergraph.
-        if (res.status === 200) expect(Object.values(body.workers.supergraphs)).toEqual([2]);
-        return res.status === 200 ? body : undefined;
-      };
+      const readyOn = (): Promise<Ready | undefined> => readyOf(url);
       const before = await waitFor(readyOn, 'the gateway to be ready');
       expect(before.workers.expected).toBe(2);
       const [oldId] = Object.keys(before.workers.supergraphs);
@@ -189,13 +190,7 @@ describe('junction serve --workers 2 presents one gateway', () => {
     try {
       const url = await started();
       const env = { JUNCTION_GATEWAY_URL: url.replace(/\/graphql$/, ''), JUNCTION_ADMIN_TOKEN: token };
-      const readyUrl = url.replace(/\/graphql$/, '/ready');
-      const readyBody = async (): Promise<Ready | undefined> => {
-        const res = await call(readyUrl, 'GET');
-        const body = JSON.parse(res.text) as Ready;
-        if (res.status === 200) expect(Object.values(body.workers.supergraphs)).toEqual([2]);
-        return res.status === 200 ? body : undefined;
-      };
+      const readyBody = (): Promise<Ready | undefined> => readyOf(url);
       const before = await waitFor(readyBody, 'the gateway to be ready');
       const [seedId] = Object.keys(before.workers.supergraphs);
 
