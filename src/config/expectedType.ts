@@ -1,36 +1,12 @@
 import type { ZodIssue, ZodTypeAny } from 'zod';
-
-/** The parts of a zod schema's definition this module reads (zod 3's `_def`). */
-interface Def {
-  typeName: string;
-  innerType?: ZodTypeAny;
-  schema?: ZodTypeAny;
-  checks?: { kind: string; value?: number; inclusive?: boolean }[];
-  values?: readonly string[];
-  value?: unknown;
-  options?: ZodTypeAny[];
-  type?: ZodTypeAny;
-  valueType?: ZodTypeAny;
-  shape?: () => Record<string, ZodTypeAny>;
-}
-const defOf = (schema: ZodTypeAny): Def => schema._def as Def;
-
-function unwrap(schema: ZodTypeAny): ZodTypeAny {
-  let current = schema;
-  for (;;) {
-    const def = defOf(current);
-    if ((def.typeName === 'ZodDefault' || def.typeName === 'ZodOptional' || def.typeName === 'ZodNullable') && def.innerType) current = def.innerType;
-    else if (def.typeName === 'ZodEffects' && def.schema) current = def.schema;
-    else return current;
-  }
-}
+import { defOf, numberBounds, unwrap, type Def } from './zodSchema';
 
 /** The schema of the value at `path`, if the schema says. */
 export function schemaAt(schema: ZodTypeAny, path: readonly (string | number)[]): ZodTypeAny | undefined {
   let current: ZodTypeAny | undefined = schema;
   for (const segment of path) {
     if (!current) return undefined;
-    const def = defOf(unwrap(current));
+    const def = defOf(unwrap(current).core);
     if (def.typeName === 'ZodObject') current = def.shape?.()[String(segment)];
     else if (def.typeName === 'ZodRecord') current = def.valueType;
     else if (def.typeName === 'ZodArray') current = def.type;
@@ -41,13 +17,10 @@ export function schemaAt(schema: ZodTypeAny, path: readonly (string | number)[])
 }
 
 function numberExpected(def: Def): string {
-  const int = def.checks?.some((c) => c.kind === 'int') ?? false;
-  let min: number | undefined;
-  let max: number | undefined;
-  for (const c of def.checks ?? []) {
-    if (c.kind === 'min' && c.value !== undefined) min = c.inclusive === false ? (int ? c.value + 1 : c.value) : c.value;
-    if (c.kind === 'max' && c.value !== undefined) max = c.value;
-  }
+  const bounds = numberBounds(def);
+  const int = bounds.int;
+  const min = bounds.min && (bounds.min.inclusive || !int ? bounds.min.value : bounds.min.value + 1);
+  const max = bounds.max?.value;
   const noun = int ? 'integer' : 'number';
   if (min !== undefined && max !== undefined) return `${int ? 'an integer' : 'a number'} from ${min} to ${max}`;
   if (min === 1 && int) return 'a positive integer';
@@ -58,8 +31,7 @@ function numberExpected(def: Def): string {
 
 /** What a value must be, in words ("a positive integer", "one of enforce, measure"). */
 export function expectedOf(schema: ZodTypeAny): string {
-  const core = unwrap(schema);
-  const def = defOf(core);
+  const def = defOf(unwrap(schema).core);
   switch (def.typeName) {
     case 'ZodNumber':
       return numberExpected(def);

@@ -1,4 +1,5 @@
 import type { ZodTypeAny } from 'zod';
+import { defOf, numberBounds, unwrap, type Def } from '../config/zodSchema';
 
 /** One documented key of a zod schema: its dotted path, the type as a reader writes it, its default, its description. */
 export interface SchemaRow {
@@ -14,56 +15,17 @@ export interface SchemaRow {
 /** Defaults that live outside the schema (e.g. `subgraphs.<name>` settings merged in loadConfig), by row path. */
 export type ExternalDefaults = Readonly<Record<string, unknown>>;
 
-interface Def {
-  typeName: string;
-  description?: string;
-  innerType?: ZodTypeAny;
-  schema?: ZodTypeAny;
-  defaultValue?: () => unknown;
-  checks?: { kind: string; value?: number; inclusive?: boolean }[];
-  values?: readonly string[];
-  value?: unknown;
-  options?: ZodTypeAny[];
-  type?: ZodTypeAny;
-  valueType?: ZodTypeAny;
-  shape?: () => Record<string, ZodTypeAny>;
-}
-const defOf = (schema: ZodTypeAny): Def => schema._def as Def;
-
-/** The schema under its wrappers (default, optional, refinements), with the outermost description and default. */
-function unwrap(schema: ZodTypeAny): { core: ZodTypeAny; description: string | undefined; defaultValue: unknown; hasDefault: boolean } {
-  let current = schema;
-  let description: string | undefined;
-  let defaultValue: unknown;
-  let hasDefault = false;
-  for (;;) {
-    const def = defOf(current);
-    description ??= def.description;
-    if (def.typeName === 'ZodDefault' && def.innerType) {
-      if (!hasDefault) defaultValue = def.defaultValue?.();
-      hasDefault = true;
-      current = def.innerType;
-    } else if ((def.typeName === 'ZodOptional' || def.typeName === 'ZodNullable') && def.innerType) current = def.innerType;
-    else if (def.typeName === 'ZodEffects' && def.schema) current = def.schema;
-    else return { core: current, description, defaultValue, hasDefault };
-  }
-}
-
 const isObject = (schema: ZodTypeAny) => defOf(schema).typeName === 'ZodObject';
 const shapeOf = (schema: ZodTypeAny) => defOf(schema).shape?.() ?? {};
 
 function numberType(def: Def): string {
-  const int = def.checks?.some((c) => c.kind === 'int') ?? false;
-  let min: string | undefined;
-  let max: string | undefined;
-  for (const c of def.checks ?? []) {
-    if (c.kind === 'min' && c.value !== undefined) min = c.inclusive === false ? `> ${c.value}` : `≥ ${c.value}`;
-    if (c.kind === 'max' && c.value !== undefined) max = c.inclusive === false ? `< ${c.value}` : `≤ ${c.value}`;
-  }
-  const base = int ? 'integer' : 'number';
-  if (min === '> 0' && int) min = '≥ 1';
-  const bounds = [min, max].filter((b) => b !== undefined);
-  return bounds.length === 0 ? base : `${base} ${bounds.join(', ')}`;
+  const bounds = numberBounds(def);
+  let min = bounds.min && `${bounds.min.inclusive ? '≥' : '>'} ${bounds.min.value}`;
+  const max = bounds.max && `${bounds.max.inclusive ? '≤' : '<'} ${bounds.max.value}`;
+  const base = bounds.int ? 'integer' : 'number';
+  if (min === '> 0' && bounds.int) min = '≥ 1';
+  const parts = [min, max].filter((b) => b !== undefined);
+  return parts.length === 0 ? base : `${base} ${parts.join(', ')}`;
 }
 
 function stringType(def: Def): string {
