@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JunctionConfig } from '../config';
 import { createLogger } from '../observability';
-import { applyHeapGrowth, startJunction } from '../server';
+import { applyHeapGrowth, describeHeapGrowth, startJunction } from '../server';
 import { parse } from './args';
 import { configOrExit, runUntilSignal } from './serve';
 
@@ -50,12 +50,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  applyHeapGrowth(config.server.heapGrowthPercent);
-  const junction = await startJunction({
-    config,
-    supergraph: { path: values.supergraph ?? join(ROOT, 'supergraph.yaml') },
-    logger: createLogger(config.logging.level),
-  });
+  const heapGrowth = applyHeapGrowth(config.server.heapGrowthPercent);
+  const logger = createLogger(config.logging.level);
+  logger.info({ heapGrowth: describeHeapGrowth(heapGrowth) }, 'V8 heap growth');
+  const junction = await startJunction({ config, supergraph: { path: values.supergraph ?? join(ROOT, 'supergraph.yaml') }, logger });
   // If the subgraphs cannot start (ports taken), the demo cannot work: say so and stop.
   void exited.then((code) => {
     if (code !== 0) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
 import { WorkerLink } from '../cluster';
 import { createLogger } from '../observability';
-import { announceListening, applyHeapGrowth, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
+import { announceListening, applyHeapGrowth, describeHeapGrowth, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
 import { parse, portOption } from './args';
 import { UsageError } from './usage';
 
@@ -21,14 +21,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (!config) return 1;
   // With the registry on, the registry is the supergraph's source; a supergraph.yaml only seeds an empty one.
   if (!values.supergraph && !config.registry.enabled) throw new UsageError('serve needs --supergraph <supergraph.yaml | supergraph.graphql> (or registry.enabled in --config)');
-  applyHeapGrowth(config.server.heapGrowthPercent);
+  const heapGrowth = applyHeapGrowth(config.server.heapGrowthPercent);
   if (config.server.workers > 1 && !isWorker()) {
     const sharedRateLimits = config.rateLimit.enabled && config.store.backend === 'memory';
     return superviseWorkers({ workers: config.server.workers, shutdownGraceMs: config.server.shutdownGraceMs, sharedRateLimits, log: (line) => console.log(line) });
   }
   // A worker of --workers N: one gateway with its siblings (the supervisor sums metrics, holds in-memory rate limits).
   const worker = isWorker() ? new WorkerLink() : undefined;
-  const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger: createLogger(config.logging.level), worker });
+  const logger = createLogger(config.logging.level);
+  logger.info({ heapGrowth: describeHeapGrowth(heapGrowth) }, 'V8 heap growth');
+  const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger, worker });
   if (isWorker()) {
     announceListening(junction.url);
     // A worker whose supervisor is gone drains and exits instead of serving unsupervised.

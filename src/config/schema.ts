@@ -205,7 +205,7 @@ export const configSchema = z
           .min(0)
           .max(1000)
           .default(100)
-          .describe('Garbage headroom of the V8 heap: a full GC runs once the old generation has grown this many percent past what survived the last one (V8\'s `--heap-growing-percent`). 100 keeps peak memory below stock Apollo Gateway\'s for a few percent of CPU; 0 leaves V8\'s adaptive growth (up to 4×: least CPU, most memory). The flag given to node (NODE_OPTIONS) wins. docs/performance.md "Memory".'),
+          .describe('Garbage headroom of the V8 heap: a full GC runs once the old generation has grown this many percent past what survived the last one (V8\'s `--heap-growing-percent`). 100 keeps peak memory below stock Apollo Gateway\'s for a few percent of CPU; 0 leaves V8\'s adaptive growth (up to 4×: least CPU, most memory). `node --heap-growing-percent=N` on the command line wins (node refuses the flag in NODE_OPTIONS). docs/performance.md "Memory".'),
       })
       .strict()
       .describe('The HTTP listener and process: address, request bounds (size, headers, slow clients), TLS, worker processes, heap headroom.')

@@ -7,12 +7,12 @@ export type HeapGrowth =
   | { readonly kind: 'set'; readonly percent: number }
   /** `server.heapGrowthPercent: 0`: V8's own adaptive growth (up to 4× the live heap). */
   | { readonly kind: 'adaptive' }
-  /** The operator passed the flag to node (command line or NODE_OPTIONS): theirs wins. */
+  /** The operator passed the flag on node's command line (node refuses it in NODE_OPTIONS): theirs wins. */
   | { readonly kind: 'operator'; readonly flag: string };
 
 /** What `applyHeapGrowth` would do for this process's flags and the configured percentage. */
-export function heapGrowthFor(percent: number, execArgv: readonly string[], nodeOptions: string | undefined): HeapGrowth {
-  const given = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].find((arg) => arg === FLAG || arg.startsWith(`${FLAG}=`) || arg.startsWith('--heap_growing_percent'));
+export function heapGrowthFor(percent: number, execArgv: readonly string[]): HeapGrowth {
+  const given = execArgv.find((arg) => arg === FLAG || arg.startsWith(`${FLAG}=`) || arg.startsWith('--heap_growing_percent'));
   if (given !== undefined) return { kind: 'operator', flag: given };
   return percent > 0 ? { kind: 'set', percent } : { kind: 'adaptive' };
 }
@@ -25,7 +25,14 @@ export function heapGrowthFor(percent: number, execArgv: readonly string[], node
  * every full GC, so setting it after start takes effect. Once per process, before the gateway starts.
  */
 export function applyHeapGrowth(percent: number): HeapGrowth {
-  const decision = heapGrowthFor(percent, process.execArgv, process.env.NODE_OPTIONS);
+  const decision = heapGrowthFor(percent, process.execArgv);
   if (decision.kind === 'set') setFlagsFromString(`${FLAG}=${decision.percent}`);
   return decision;
+}
+
+/** The decision as the start-up log says it. */
+export function describeHeapGrowth(decision: HeapGrowth): string {
+  if (decision.kind === 'set') return `${decision.percent} % (server.heapGrowthPercent)`;
+  if (decision.kind === 'adaptive') return "V8's adaptive growth (server.heapGrowthPercent: 0)";
+  return `${decision.flag} (given to node; server.heapGrowthPercent not applied)`;
 }

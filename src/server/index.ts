@@ -1,3 +1,3 @@
 export { startJunction, type Junction, type StartOptions } from './junction';
 export { superviseWorkers, workerCount, isWorker, announceListening } from './supervisor';
-export { applyHeapGrowth, heapGrowthFor, type HeapGrowth } from './heapGrowth';
+export { applyHeapGrowth, describeHeapGrowth, heapGrowthFor, type HeapGrowth } from './heapGrowth';

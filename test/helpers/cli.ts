@@ -33,9 +33,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   });
 }
 
-/** Starts a long-running `junction <args>` and collects its output. */
-export function spawnCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** Starts a long-running `junction <args>` (node started with `nodeArgs`) and collects its output. */
+export function spawnCli(args: string[], env: Record<string, string> = {}, nodeArgs: readonly string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', APOLLO_TELEMETRY_DISABLED: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

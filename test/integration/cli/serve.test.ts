@@ -32,6 +32,25 @@ describe('junction serve', () => {
     }
   });
 
+  it('bounds the V8 heap growth as server.heapGrowthPercent says, unless node was given the flag', async () => {
+    const composed = composeSubgraphs([{ name: 's', url: 'http://127.0.0.1:9/graphql', sdl: `${fed} type Query { hello: String }` }]);
+    if (!composed.ok) throw new Error('composition failed');
+    const file = writeTemp('supergraph.graphql', composed.supergraphSdl);
+    const started = async (yaml: string, nodeArgs: string[] = []): Promise<string> => {
+      const cli = spawnCli(['serve', '--supergraph', file, '--port', '0', '--host', '127.0.0.1', '--config', writeTemp('gateway.yaml', yaml)], { LOG_LEVEL: 'info' }, nodeArgs);
+      try {
+        await waitFor(() => /listening on (http:\S+)/.exec(cli.output())?.[1], 'the listening line');
+        return /"heapGrowth":"([^"]+)"/.exec(cli.output())?.[1] ?? '(not logged)';
+      } finally {
+        cli.child.kill('SIGTERM');
+        await cli.exited;
+      }
+    };
+    expect(await started('')).toBe('100 % (server.heapGrowthPercent)');
+    expect(await started('server:\n  heapGrowthPercent: 0\n')).toBe("V8's adaptive growth (server.heapGrowthPercent: 0)");
+    expect(await started('server:\n  heapGrowthPercent: 50\n', ['--heap-growing-percent=300'])).toBe('--heap-growing-percent=300 (given to node; server.heapGrowthPercent not applied)');
+  });
+
   it('refuses to start with every config problem listed', async () => {
     const config = writeTemp('gateway.yaml', 'server:\n  port: -1\n  colour: blue\n');
     const res = await runCli(['serve', '--supergraph', config, '--config', config]);

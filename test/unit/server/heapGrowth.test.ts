@@ -9,19 +9,19 @@ describe('server.heapGrowthPercent', () => {
     const loaded = loadConfig({ file: undefined, env: {} });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     expect(loaded.value.server.heapGrowthPercent).toBe(100);
-    expect(heapGrowthFor(loaded.value.server.heapGrowthPercent, [], undefined)).toEqual({ kind: 'set', percent: 100 });
+    expect(heapGrowthFor(loaded.value.server.heapGrowthPercent, [])).toEqual({ kind: 'set', percent: 100 });
   });
 
   it('0 leaves V8 its adaptive growth', () => {
-    expect(heapGrowthFor(0, [], '')).toEqual({ kind: 'adaptive' });
+    expect(heapGrowthFor(0, [])).toEqual({ kind: 'adaptive' });
   });
 
-  it('a flag given to node, on the command line or in NODE_OPTIONS, wins over the configuration', () => {
-    expect(heapGrowthFor(100, ['--heap-growing-percent=300'], undefined)).toEqual({ kind: 'operator', flag: '--heap-growing-percent=300' });
-    expect(heapGrowthFor(100, [], '--max-old-space-size=512 --heap-growing-percent=0')).toEqual({ kind: 'operator', flag: '--heap-growing-percent=0' });
-    expect(heapGrowthFor(100, [], '--heap_growing_percent=40')).toEqual({ kind: 'operator', flag: '--heap_growing_percent=40' });
+  it("the flag on node's command line wins over the configuration (node refuses it in NODE_OPTIONS)", () => {
+    expect(heapGrowthFor(100, ['--heap-growing-percent=300'])).toEqual({ kind: 'operator', flag: '--heap-growing-percent=300' });
+    expect(heapGrowthFor(100, ['--max-old-space-size=512', '--heap-growing-percent=0'])).toEqual({ kind: 'operator', flag: '--heap-growing-percent=0' });
+    expect(heapGrowthFor(100, ['--heap_growing_percent=40'])).toEqual({ kind: 'operator', flag: '--heap_growing_percent=40' });
     // A different flag that merely starts alike is not it.
-    expect(heapGrowthFor(100, ['--heap-growing-percentage-typo'], undefined)).toEqual({ kind: 'set', percent: 100 });
+    expect(heapGrowthFor(100, ['--heap-growing-percentage-typo'])).toEqual({ kind: 'set', percent: 100 });
   });
 
   it('refuses a value that is not a whole percentage with the key named', () => {
