@@ -39,8 +39,7 @@ export interface Verdict {
  * differs between shares; an operation only one side saw says nothing about the other). Rolled back as soon as
  * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, on those
  * that reached the changed subgraph, or on any one operation (each when both sides have `minRequests` of
- * them); moved on (`next`) once the
- * stage has lasted `windowMs` within thresholds; otherwise it waits.
+ * them); moved on (`next`) once the stage has lasted `windowMs` within thresholds; otherwise it waits.
  */
 export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs: number): Verdict {
   const comparison = compare(figures);
