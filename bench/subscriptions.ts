@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { childEnv, freePort, spawnNode, startSubgraphsProcess, waitUntilReady, type SubgraphEndpoint } from './processes';
 import { measureFanout, measureIdle, type FanoutResult, type IdleResult, type SubscriptionTarget } from './subscriptionRuns';
 
@@ -60,10 +61,11 @@ export async function runSubscriptionsBench(options: SubscriptionsBenchOptions):
     const configFile = join(options.tempDir, 'gateway.subscriptions.yaml');
     // One client (the harness, one principal on 127.0.0.1) holds every subscription: the per-client and
     // per-process bounds are raised above the run's size; the defaults protect real deployments from exactly this.
-    writeFileSync(
-      configFile,
-      `${readFileSync(options.baseConfig, 'utf8')}subscriptions:\n  maxConnections: 20000\n  maxPerConnection: 100\n  maxPerClient: 50000\n  subscribeRatePerSec: 100000\nmetrics:\n  host: ${HOST}\n  port: ${metricsPort}\n`,
-    );
+    // Merged, not appended: the bench's file has a `metrics` section of its own (a repeated key is refused).
+    const config = (parseYaml(readFileSync(options.baseConfig, 'utf8')) ?? {}) as Record<string, Record<string, unknown>>;
+    config.subscriptions = { ...config.subscriptions, maxConnections: 20000, maxPerConnection: 100, maxPerClient: 50000, subscribeRatePerSec: 100000 };
+    config.metrics = { ...config.metrics, host: HOST, port: metricsPort };
+    writeFileSync(configFile, stringifyYaml(config));
     const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', 'subscriptions.junction.cpuprofile'] : [];
     const junction = spawnNode(
       'junction (subscriptions)',
