@@ -2,7 +2,7 @@ import type { Logger, Metrics } from '../observability';
 import type { ActiveCanary, CanaryStatus, Registry } from '../registry';
 import type { CompareAndSetStore } from '../store';
 import type { CanaryObservation } from './canaryPlugin';
-import { addStage, emptyOperation, record, type StageFigures } from './figures';
+import { addStage, emptyOperation, record, type OperationFigures, type StageFigures } from './figures';
 import type { FiguresDocument } from './figuresDocument';
 import { judge, type Thresholds, type Verdict } from './judge';
 
@@ -18,6 +18,14 @@ export interface CanaryControllerOptions {
   evaluateIntervalMs: number;
   logger: Logger;
   metrics: Pick<Metrics, 'canaryShare'>;
+}
+
+/** Adds one answered operation to its figures: the request, and each of its fetches from the changed subgraph. */
+export function observe(operation: OperationFigures, observation: CanaryObservation, changedSubgraph: string): void {
+  const canary = observation.variant === 'canary';
+  record(canary ? operation.canary : operation.stable, observation.failed, observation.ms);
+  const changed = canary ? operation.changedCanary : operation.changedStable;
+  for (const fetch of observation.fetches ?? []) if (fetch.subgraph === changedSubgraph) record(changed, fetch.failed, fetch.ms);
 }
 
 /**
@@ -50,9 +58,7 @@ export class CanaryController {
       operation = this.pending[observation.operation] = emptyOperation();
       this.pendingCount++;
     }
-    const canary = observation.variant === 'canary';
-    record(canary ? operation.canary : operation.stable, observation.failed, observation.ms);
-    if (observation.subgraphs?.includes(release.subgraph)) record(canary ? operation.changedCanary : operation.changedStable, observation.failed, observation.ms);
+    observe(operation, observation, release.subgraph);
   }
 
   /** What the registry says is served now: figures restart with each release and stage. */

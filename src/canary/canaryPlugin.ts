@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { FetchRecord } from '../gateway/execution/executor';
 import type { Variant } from './assignment';
 import { failedAnswer } from './failures';
 
@@ -9,8 +10,8 @@ export interface CanaryObservation {
   operation: string;
   failed: boolean;
   ms: number;
-  /** The subgraphs its plan fetched from. */
-  subgraphs: readonly string[] | undefined;
+  /** Its subgraph fetches (Junction's executor records them while a release runs). */
+  fetches: readonly FetchRecord[] | undefined;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface CanaryObservation {
  * does, so without a release this costs one call per request). Refusals before the engine (401, 429, limits)
  * are the caller's, not the supergraph's, and are not recorded.
  */
-export function canaryPlugin(options: { observing(): boolean; record(observation: CanaryObservation): void }): ApolloServerPlugin<{ variant?: Variant | undefined; plannedSubgraphs?: readonly string[] | undefined }> {
+export function canaryPlugin(options: { observing(): boolean; record(observation: CanaryObservation): void }): ApolloServerPlugin<{ variant?: Variant | undefined; subgraphFetches?: FetchRecord[] | undefined }> {
   return {
     async requestDidStart() {
       if (!options.observing()) return undefined;
@@ -32,7 +33,7 @@ export function canaryPlugin(options: { observing(): boolean; record(observation
             operation: `${rc.queryHash ?? '(unparsed)'}:${rc.operationName ?? ''}`,
             failed: failedAnswer(rc.response.http.status ?? 200, (errors ?? []).map((e) => e.extensions?.code)),
             ms: performance.now() - started,
-            subgraphs: rc.contextValue.plannedSubgraphs,
+            fetches: rc.contextValue.subgraphFetches,
           });
         },
       };

@@ -13,7 +13,7 @@ export interface Figures {
   latency: number[];
 }
 
-/** One operation's figures on each side: all its requests, and those whose plan fetched from the changed subgraph. */
+/** One operation's figures on each side: all its requests, and their fetches from the changed subgraph. */
 export interface OperationFigures {
   stable: Figures;
   canary: Figures;

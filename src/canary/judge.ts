@@ -16,13 +16,13 @@ export interface SideSummary {
   p95Ms: number;
 }
 
-/** The figures a decision was made on: operations both variants served, and the changed subgraph's share of them. */
+/** The figures a decision was made on: operations both variants served, and their fetches from the changed subgraph. */
 export interface Comparison {
   /** Operations both variants served in this stage. */
   operations: number;
   stable: SideSummary;
   canary: SideSummary;
-  /** Requests of those operations whose plan fetched from the changed subgraph. */
+  /** The fetches from the changed subgraph that those operations' requests made (`requests` counts fetches). */
   changedSubgraph: { stable: SideSummary; canary: SideSummary };
 }
 
@@ -37,8 +37,8 @@ export interface Verdict {
 /**
  * Judges a stage. Only operations both variants served are compared (a client population's mix of operations
  * differs between shares; an operation only one side saw says nothing about the other). Rolled back as soon as
- * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, on those
- * that reached the changed subgraph, or on any one operation (each when both sides have `minRequests` of
+ * both sides have `minRequests` and the canary is worse beyond a threshold — on all those requests, on their
+ * fetches from the changed subgraph, or on any one operation (each when both sides have `minRequests` of
  * them); moved on (`next`) once the stage has lasted `windowMs` within thresholds; otherwise it waits.
  */
 export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs: number): Verdict {
@@ -51,7 +51,7 @@ export function judge(figures: StageFigures, thresholds: Thresholds, stageAgeMs:
   const worse = worseBy(stable, canary, thresholds, 'operations both serve');
   if (worse) return { decision: 'rollback', reason: worse, comparison };
   if (changedSubgraph.stable.requests >= min && changedSubgraph.canary.requests >= min) {
-    const worseChanged = worseBy(changedSubgraph.stable, changedSubgraph.canary, thresholds, 'requests to the changed subgraph');
+    const worseChanged = worseBy(changedSubgraph.stable, changedSubgraph.canary, thresholds, 'fetches from the changed subgraph');
     if (worseChanged) return { decision: 'rollback', reason: worseChanged, comparison };
   }
   // One operation broken by the candidate is diluted in the whole when others dominate the traffic: each

@@ -48,9 +48,9 @@ function describe(answer: z.infer<typeof canaryStatusResponse>): string[] {
       lines.push(`  operations both serve: ${verdict.comparison.operations}`);
       lines.push(`    stable  ${side(stable)}`);
       lines.push(`    canary  ${side(candidate)}`);
-      lines.push(`  requests to ${canary.subgraph}:`);
-      lines.push(`    stable  ${side(changedSubgraph.stable)}`);
-      lines.push(`    canary  ${side(changedSubgraph.canary)}`);
+      lines.push(`  fetches from ${canary.subgraph}:`);
+      lines.push(`    stable  ${side(changedSubgraph.stable, 'fetches')}`);
+      lines.push(`    canary  ${side(changedSubgraph.canary, 'fetches')}`);
     }
   }
   const ended = answer.lastEnded;
@@ -61,6 +61,6 @@ function describe(answer: z.infer<typeof canaryStatusResponse>): string[] {
   return lines;
 }
 
-function side(s: { requests: number; failed: number; errorRate: number; p95Ms: number }): string {
-  return `${String(s.requests).padStart(7)} requests  ${String(s.failed).padStart(5)} failed (${(s.errorRate * 100).toFixed(2)} %)  p95 ${s.p95Ms.toFixed(1)} ms`;
+function side(s: { requests: number; failed: number; errorRate: number; p95Ms: number }, what = 'requests'): string {
+  return `${String(s.requests).padStart(7)} ${what.padEnd(8)}  ${String(s.failed).padStart(5)} failed (${(s.errorRate * 100).toFixed(2)} %)  p95 ${s.p95Ms.toFixed(1)} ms`;
 }

@@ -369,6 +369,8 @@ export class JunctionGateway {
         responseTags,
         entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(context.principal), supergraph: state.id } : undefined,
       },
+      // A canary release is judged on the changed subgraph's fetches too (canary/canaryPlugin.ts).
+      fetches: this.canary ? (context.subgraphFetches = []) : undefined,
     };
     // @defer to a client that takes parts: the stream of parts is the answer (never cached: no response tags).
     if (fast.defer && context.incremental && context.streamed) {

@@ -3,6 +3,7 @@ import type { Principal } from '../auth';
 import type { RequestFacts } from '../observability/accessLog';
 import type { TraceSpan } from '../observability/tracing';
 import type { OperationStream, Transport } from '../pipeline/operationStream';
+import type { FetchRecord } from './execution/executor';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SubgraphRequests } from './subgraphRequests';
 import type { SupergraphState } from './supergraphState';
@@ -44,4 +45,6 @@ export interface GatewayContext {
   streamed?: { stream: OperationStream | undefined } | undefined;
   /** The subgraphs the plan fetches from (the access log). */
   plannedSubgraphs?: readonly string[] | undefined;
+  /** While a canary release runs: the outcome and time of each subgraph fetch (the canary judge). */
+  subgraphFetches?: FetchRecord[] | undefined;
 }

@@ -37,6 +37,16 @@ export interface ExecutionInput {
    * and when each deferred part's are, with the errors of each. Absent: Defer nodes run to one whole answer.
    */
   defer?: DeferSink | undefined;
+  /** While a canary release runs: each subgraph fetch's outcome and time is appended (the canary judge). */
+  fetches?: FetchRecord[] | undefined;
+}
+
+/** One subgraph fetch as the request saw it: retries and a shared in-flight exchange included. */
+export interface FetchRecord {
+  subgraph: string;
+  /** No answer (unreachable, timeout, HTTP error, not JSON), or an answer with errors. */
+  failed: boolean;
+  ms: number;
 }
 
 /** Receives the parts of a Defer node as they complete (the data is the run's one merged tree: `root`). */
@@ -370,7 +380,10 @@ class PlanRun {
     // Shared in flight only with fetches that carry the same (SubgraphRequests.vary), never by raw headers.
     const vary = identity?.vary.get(fetch.serviceName);
     const options = { idempotent: fetch.operationKind === 'query', deadline: this.input.deadline, trace: this.input.trace, key: vary ? `${request}\u0000${vary}` : request };
+    const fetches = this.input.fetches;
+    const started = fetches ? performance.now() : 0;
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
+    fetches?.push({ subgraph: fetch.serviceName, failed: response.failed || (response.errors?.length ?? 0) > 0, ms: performance.now() - started });
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);
     if (typeof owners === 'function') {

@@ -136,6 +136,10 @@ describe('canary releases', () => {
         expect(decision).toMatchObject({ action: 'rollback', by: 'judge', percent: 0 });
         expect(decision.reason).toMatch(/error rate/);
         expect(decision.figures.canary.failed).toBeGreaterThan(0);
+        // The executor reported each request's fetches from reviews: the candidate's failed, stable's did not.
+        expect(decision.figures.changedSubgraph.canary.failed).toBeGreaterThan(0);
+        expect(decision.figures.changedSubgraph.stable.requests).toBeGreaterThan(0);
+        expect(decision.figures.changedSubgraph.stable.failed).toBe(0);
         expect(served.stable).toBeGreaterThan(0);
         expect(failures.stable).toBe(0);
         expect(failures.canary).toBeGreaterThan(0);

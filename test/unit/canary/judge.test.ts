@@ -1,4 +1,5 @@
 import { clientPoint, compare, judge, p95, type StageFigures, type Thresholds } from '../../../src/canary';
+import { observe } from '../../../src/canary/canaryController';
 import { emptyOperation, record } from '../../../src/canary/figures';
 import { stagesOf } from '../../../src/registry/canaryRelease';
 
@@ -82,6 +83,28 @@ describe('the canary judge', () => {
     served(few, 'rare', 'stable', 200, 0, 10);
     served(few, 'rare', 'canary', 20, 2, 10);
     expect(judge(few, THRESHOLDS, 120_000).decision).toBe('next');
+  });
+
+  it("judges the changed subgraph by its fetches: a slower new version shows even when a slower sibling fetch sets the request's time", () => {
+    const figures: StageFigures = {};
+    const op = (figures['q:Products'] = emptyOperation());
+    // Every request takes 200 ms (a slow inventory fetch); reviews answers in 8 ms on stable, 60 ms on the canary.
+    for (let i = 0; i < 150; i++) {
+      observe(op, { variant: 'stable', operation: 'q:Products', failed: false, ms: 200, fetches: [{ subgraph: 'inventory', failed: false, ms: 195 }, { subgraph: 'reviews', failed: false, ms: 8 }] }, 'reviews');
+      observe(op, { variant: 'canary', operation: 'q:Products', failed: false, ms: 200, fetches: [{ subgraph: 'inventory', failed: false, ms: 195 }, { subgraph: 'reviews', failed: false, ms: 60 }] }, 'reviews');
+    }
+    const verdict = judge(figures, THRESHOLDS, 120_000);
+    expect(verdict.comparison.stable.p95Ms).toBe(verdict.comparison.canary.p95Ms);
+    expect(verdict.comparison.changedSubgraph.canary).toMatchObject({ requests: 150, failed: 0 });
+    expect(verdict).toMatchObject({ decision: 'rollback', reason: expect.stringContaining('p95 latency on fetches from the changed subgraph') });
+  });
+
+  it('counts a fetch that answered with errors as failed, and only the changed subgraph\'s fetches', () => {
+    const op = emptyOperation();
+    observe(op, { variant: 'canary', operation: 'q', failed: false, ms: 20, fetches: [{ subgraph: 'reviews', failed: true, ms: 5 }, { subgraph: 'reviews', failed: false, ms: 5 }, { subgraph: 'accounts', failed: true, ms: 5 }] }, 'reviews');
+    expect(op.canary).toMatchObject({ requests: 1, failed: 0 });
+    expect(op.changedCanary).toMatchObject({ requests: 2, failed: 1 });
+    expect(op.changedStable.requests).toBe(0);
   });
 
   it('moves on only once the stage has lasted its window within thresholds', () => {
