@@ -98,19 +98,37 @@ class Text {
 }
 const COMMA = new Text(',');
 
+/**
+ * Where else markers must be written: with `--workers N` and the in-memory store every worker has its own
+ * markers, and the supervisor has the other workers write the same ones (cluster/workerLink.ts).
+ */
+export interface MarkerSiblings {
+  invalidateSiblings(tags: readonly string[], at: number): Promise<boolean>;
+}
+
 /** Invalidation markers: `tag → the time it was last invalidated` (ms since the epoch). */
 export class Invalidations {
   constructor(
     private readonly markers: Store,
     /** How long a marker must live: longer than any entry it can make stale. */
     private readonly markerTtlMs: number,
+    private readonly siblings?: MarkerSiblings,
   ) {}
 
-  /** Marks every target invalidated now. Resolves false when the store did not take every marker. */
+  /**
+   * Marks every target invalidated now, here and on the sibling workers. Resolves false when a store did not
+   * take every marker (or a sibling did not answer in time).
+   */
   async invalidate(targets: readonly InvalidationTarget[]): Promise<boolean> {
-    const now = String(Date.now());
-    const tags = new Set(targets.flatMap(tagsOf));
-    const written = await Promise.all([...tags].map((tag) => this.markers.set(tag, now, this.markerTtlMs)));
+    const at = Date.now();
+    const tags = [...new Set(targets.flatMap(tagsOf))];
+    const [here, siblings] = await Promise.all([this.mark(tags, at), this.siblings?.invalidateSiblings(tags, at) ?? true]);
+    return here && siblings;
+  }
+
+  /** Writes markers for these tags at `at` (an invalidation made here, or one a sibling worker received). */
+  async mark(tags: readonly string[], at: number): Promise<boolean> {
+    const written = await Promise.all(tags.map((tag) => this.markers.set(tag, String(at), this.markerTtlMs)));
     return written.every(Boolean);
   }
 

@@ -57,11 +57,42 @@ export interface FleetMessage {
   supergraphs: (string | null)[];
 }
 
-export type WorkerToSupervisor = ListeningMessage | SupergraphMessage | ScrapeMessage | MetricsMessage;
-export type SupervisorToWorker = CollectMessage | ScrapedMessage | FleetMessage;
+/** Worker → supervisor: these invalidation markers were written here; have every other worker write them too. */
+export interface InvalidateMessage {
+  type: 'junction:invalidate';
+  requestId: number;
+  tags: string[];
+  /** The markers' time (ms since the epoch), the same on every worker. */
+  at: number;
+}
 
-const WORKER_TYPES: ReadonlySet<string> = new Set(['junction:listening', 'junction:supergraph', 'junction:scrape', 'junction:metrics']);
-const SUPERVISOR_TYPES: ReadonlySet<string> = new Set(['junction:collect', 'junction:scraped', 'junction:fleet']);
+/** Supervisor → worker: write these markers (an invalidation another worker received). */
+export interface MarkMessage {
+  type: 'junction:mark';
+  requestId: number;
+  tags: string[];
+  at: number;
+}
+
+/** Worker → supervisor: the markers of a MarkMessage are written (`ok` false: the store refused one). */
+export interface MarkedMessage {
+  type: 'junction:marked';
+  requestId: number;
+  ok: boolean;
+}
+
+/** Supervisor → worker: every other live worker wrote the markers of its InvalidateMessage (or not, or not in time). */
+export interface InvalidatedMessage {
+  type: 'junction:invalidated';
+  requestId: number;
+  ok: boolean;
+}
+
+export type WorkerToSupervisor = ListeningMessage | SupergraphMessage | ScrapeMessage | MetricsMessage | InvalidateMessage | MarkedMessage;
+export type SupervisorToWorker = CollectMessage | ScrapedMessage | FleetMessage | MarkMessage | InvalidatedMessage;
+
+const WORKER_TYPES: ReadonlySet<string> = new Set(['junction:listening', 'junction:supergraph', 'junction:scrape', 'junction:metrics', 'junction:invalidate', 'junction:marked']);
+const SUPERVISOR_TYPES: ReadonlySet<string> = new Set(['junction:collect', 'junction:scraped', 'junction:fleet', 'junction:mark', 'junction:invalidated']);
 
 export function isWorkerMessage(message: unknown): message is WorkerToSupervisor {
   return typeof message === 'object' && message !== null && WORKER_TYPES.has((message as { type?: unknown }).type as string);

@@ -16,6 +16,8 @@ export class SupervisorHub {
   /** Live workers by cluster id, with the supergraph each serves (null until it has one). */
   private readonly live = new Map<number, { worker: Worker; supergraph: string | null }>();
   private readonly collections = new Map<number, (worker: number) => void>();
+  /** Invalidations being written by the other workers: told each worker's answer. */
+  private readonly markings = new Map<number, (worker: number, ok: boolean) => void>();
   private nextRequest = 0;
 
   constructor(private readonly expected: number, sharedRateLimits: boolean) {
@@ -37,6 +39,8 @@ export class SupervisorHub {
   async exited(worker: Worker): Promise<void> {
     this.live.delete(worker.id);
     for (const answered of this.collections.values()) answered(worker.id);
+    // A worker gone holds no cache any more: it no longer needs the markers.
+    for (const answered of this.markings.values()) answered(worker.id, true);
     this.broadcast();
     await this.totals.retire(worker.id);
   }
@@ -55,6 +59,10 @@ export class SupervisorHub {
       case 'junction:metrics':
         if (message.metrics) this.totals.update(worker.id, message.metrics);
         return this.collections.get(message.requestId)?.(worker.id);
+      case 'junction:invalidate':
+        return void this.invalidateOthers(worker.id, message.tags, message.at).then((ok) => send(worker, { type: 'junction:invalidated', requestId: message.requestId, ok }));
+      case 'junction:marked':
+        return this.markings.get(message.requestId)?.(worker.id, message.ok);
       case 'junction:scrape':
         return void this.scrape().then(
           (text) => send(worker, { type: 'junction:scraped', requestId: message.requestId, text }),
@@ -82,6 +90,31 @@ export class SupervisorHub {
       if (waiting.size === 0) finish();
     });
     return this.totals.render();
+  }
+
+  /** Has every live worker but `from` write the markers; true once all have, false if one refused or was late. */
+  private invalidateOthers(from: number, tags: string[], at: number): Promise<boolean> {
+    const requestId = this.nextRequest++;
+    const waiting = new Set([...this.live.keys()].filter((id) => id !== from));
+    return new Promise<boolean>((resolve) => {
+      let ok = true;
+      const finish = (complete: boolean): void => {
+        clearTimeout(timer);
+        this.markings.delete(requestId);
+        resolve(complete && ok);
+      };
+      const timer = setTimeout(() => finish(false), COLLECT_TIMEOUT_MS);
+      this.markings.set(requestId, (worker, marked) => {
+        if (!waiting.delete(worker)) return;
+        ok &&= marked;
+        if (waiting.size === 0) finish(true);
+      });
+      for (const id of waiting) {
+        const entry = this.live.get(id);
+        if (entry) send(entry.worker, { type: 'junction:mark', requestId, tags, at });
+      }
+      if (waiting.size === 0) finish(true);
+    });
   }
 
   private fleet(): SupervisorToWorker {

@@ -3,6 +3,8 @@ import { isSupervisorMessage } from './messages';
 
 /** How long a scrape waits for the supervisor's sum (it waits at most 2 s for the workers). */
 const SCRAPE_TIMEOUT_MS = 5_000;
+/** How long an invalidation waits for the other workers' markers (the supervisor waits at most 2 s for them). */
+const INVALIDATE_TIMEOUT_MS = 5_000;
 
 /** The whole gateway as /health and /ready report it. */
 export interface WorkersStatus {
@@ -20,6 +22,8 @@ export class WorkerLink {
   private snapshot: (() => Promise<MetricsSnapshot>) | undefined;
   private nextRequest = 0;
   private readonly scrapes = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly invalidations = new Map<number, { resolve: (ok: boolean) => void; timer: NodeJS.Timeout }>();
+  private mark: ((tags: readonly string[], at: number) => Promise<boolean>) | undefined;
 
   constructor(private readonly send: (message: WorkerToSupervisor) => void = (message) => void process.send?.(message)) {
     process.on('message', (message: unknown) => {
@@ -42,6 +46,27 @@ export class WorkerLink {
       }, SCRAPE_TIMEOUT_MS);
       this.scrapes.set(requestId, { resolve, reject, timer });
       this.send({ type: 'junction:scrape', requestId });
+    });
+  }
+
+  /**
+   * With the in-memory store each worker has its own invalidation markers: `mark` writes an invalidation
+   * another worker received into this worker's.
+   */
+  shareInvalidations(mark: (tags: readonly string[], at: number) => Promise<boolean>): void {
+    this.mark = mark;
+  }
+
+  /** Has every other worker write these markers; true once all have (false: one refused or did not answer in time). */
+  invalidateSiblings(tags: readonly string[], at: number): Promise<boolean> {
+    const requestId = this.nextRequest++;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.invalidations.delete(requestId);
+        resolve(false);
+      }, INVALIDATE_TIMEOUT_MS);
+      this.invalidations.set(requestId, { resolve, timer });
+      this.send({ type: 'junction:invalidate', requestId, tags: [...tags], at });
     });
   }
 
@@ -73,6 +98,19 @@ export class WorkerLink {
           (metrics) => this.send({ type: 'junction:metrics', requestId: message.requestId, metrics }),
           () => this.send({ type: 'junction:metrics', requestId: message.requestId }),
         );
+      }
+      case 'junction:mark': {
+        const mark = this.mark;
+        const answer = (ok: boolean): void => this.send({ type: 'junction:marked', requestId: message.requestId, ok });
+        if (!mark) return answer(false);
+        return void mark(message.tags, message.at).then(answer, () => answer(false));
+      }
+      case 'junction:invalidated': {
+        const waiting = this.invalidations.get(message.requestId);
+        if (!waiting) return;
+        this.invalidations.delete(message.requestId);
+        clearTimeout(waiting.timer);
+        return waiting.resolve(message.ok);
       }
       case 'junction:scraped': {
         const waiting = this.scrapes.get(message.requestId);

@@ -69,10 +69,13 @@ const LOCAL_APQ_BYTES = 8 * 1024 * 1024;
  * The entity cache and the invalidation markers over the store. Markers outlive every entry they can make
  * stale (the longest TTL any cache allows).
  */
-function createCaches(config: JunctionConfig, store: Store, metrics: Metrics | undefined): { invalidations: Invalidations; entities: EntityCache | undefined } {
+function createCaches(config: JunctionConfig, store: Store, metrics: Metrics | undefined, worker: WorkerLink | undefined): { invalidations: Invalidations; entities: EntityCache | undefined } {
   const { response, entities } = config.cache;
   const caps = [response.maxTtlSec, entities.maxTtlSec, ...Object.values(entities.subgraphs).map((s) => s.maxTtlSec ?? 0)];
-  const invalidations = new Invalidations(store.scoped('inv:'), Math.max(...caps) * 1000 + 60_000);
+  // In memory, each worker of --workers N keeps its own markers: an invalidation is written on every worker.
+  const siblings = worker && config.store.backend === 'memory' ? worker : undefined;
+  const invalidations = new Invalidations(store.scoped('inv:'), Math.max(...caps) * 1000 + 60_000, siblings);
+  siblings?.shareInvalidations((tags, at) => invalidations.mark(tags, at));
   const entityCacheOn = entities.enabled || Object.values(entities.subgraphs).some((s) => s.enabled === true);
   return { invalidations, entities: entityCacheOn ? new EntityCache(store.scoped('ec:'), invalidations, entities, metrics) : undefined };
 }
@@ -90,7 +93,7 @@ export async function startJunction(options: StartOptions): Promise<Junction> {
     ? createMetrics({ circuits: () => gateway.current?.clients.values() ?? [], apq: () => operations.stats })
     : noMetrics;
   const observe = metrics.enabled ? metrics : undefined;
-  const caches = createCaches(config, store, observe);
+  const caches = createCaches(config, store, observe, options.worker);
   // Results Junction streams itself (subscription events, @defer parts) are formatted as Apollo Server formats a
   // response: the one error formatter, then the subgraph error policy.
   const resultErrorFormatter = createResultErrorFormatter({ suggestions: config.graphql.suggestions, logger, policy: compileSubgraphErrorPolicy(config.subgraphErrors) });

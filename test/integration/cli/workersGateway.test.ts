@@ -6,6 +6,7 @@ import { composeSubgraphs } from '../../../src/composition';
 import { runCli, spawnCli } from '../../helpers/cli';
 import { writeTemp } from '../../helpers/gateway';
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus';
+import { startRawServer } from '../../helpers/rawServer';
 import { startTestSubgraph, type TestSubgraph } from '../../helpers/subgraph';
 import { waitFor } from '../../helpers/waitFor';
 
@@ -243,4 +244,39 @@ describe('junction serve --workers 2 presents one gateway', () => {
       await cli.exited;
     }
   }, 90_000);
+  it('invalidates the in-memory caches of every worker before the admin API answers', async () => {
+    // A subgraph whose answers may be cached for a minute; each request it receives is a cache miss upstream.
+    const cacheable = await startRawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=60' });
+      res.end('{"data":{"hello":"hi"}}');
+    });
+    const composed = composeSubgraphs([{ name: 'c', url: cacheable.url, sdl: `${fed} type Query { hello: String }` }]);
+    if (!composed.ok) throw new Error('composition failed');
+    const token = 'workers-invalidation-admin-token-0123456789';
+    const { cli, started } = serve(`cache:\n  response:\n    enabled: true\nadmin:\n  token:\n    value: ${token}\n`, writeTemp('supergraph.graphql', composed.supergraphSdl));
+    try {
+      const url = await started();
+      await waitFor(() => readyOf(url), 'the gateway to be ready');
+      // Connections are dealt to the workers in turn: 20 fill and then hit both workers' caches.
+      const fill = async (): Promise<number> => {
+        const before = cacheable.hits();
+        const answers = await Promise.all(Array.from({ length: 20 }, () => call(url, 'POST', { query: '{ hello }' })));
+        expect(answers.map((a) => [a.status, JSON.parse(a.text)])).toEqual(Array(20).fill([200, { data: { hello: 'hi' } }]));
+        return cacheable.hits() - before;
+      };
+      await waitFor(async () => ((await fill()) === 0 ? true : undefined), 'both workers to answer from their caches');
+
+      const invalidated = await call(url.replace(/\/graphql$/, '/admin/cache/invalidate'), 'POST', { targets: [{ subgraph: 'c' }] }, { authorization: `Bearer ${token}` });
+      expect(invalidated).toMatchObject({ status: 200 });
+      // One request reached one worker; both workers' entries are stale now: each fetches once more (2 misses
+      // coalesced per worker at most), then serves from its cache again.
+      const refetched = await fill();
+      expect(refetched).toBeGreaterThanOrEqual(2);
+      expect(await fill()).toBe(0);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+      await cacheable.stop();
+    }
+  });
 });
