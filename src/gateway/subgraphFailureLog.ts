@@ -7,32 +7,55 @@ export interface SubgraphFailureReporter {
 
 const WINDOW_MS = 10_000;
 
+/** Runs `flush` in `ms` (a timer that never keeps the process alive). */
+export type Scheduler = (flush: () => void, ms: number) => void;
+const unrefTimer: Scheduler = (flush, ms) => void setTimeout(flush, ms).unref();
+
 /**
  * Operators see why a subgraph fetch failed — subgraph, URL, cause (connection refused, timeout, HTTP status,
  * invalid JSON, too large) — where clients only see SUBGRAPH_UNAVAILABLE. A subgraph that is down fails every
- * fetch, so each subgraph and cause logs at most one line per 10 s, carrying how many failures it stands for
- * (this one and those held back since the previous line). Keys are bounded: subgraphs × causes, and causes are
- * a short fixed list plus HTTP statuses.
+ * fetch, so each subgraph and cause logs at most one line per 10 s: the first failure at once (count 1), then,
+ * when the 10 s are over, one line with the count of those held back meanwhile (none: no line), which opens
+ * the next 10 s. So every failure is counted in a line within 10 s of happening, even when they stop. Keys are
+ * bounded: subgraphs × causes, and causes are a short fixed list plus HTTP statuses.
  */
 export class SubgraphFailureLog implements SubgraphFailureReporter {
-  private readonly last = new Map<string, { at: number; held: number }>();
+  private readonly windows = new Map<string, { at: number; held: number; url: string; flushing: boolean }>();
 
   constructor(
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
     private readonly windowMs = WINDOW_MS,
+    private readonly schedule: Scheduler = unrefTimer,
   ) {}
 
   report(subgraph: string, url: string, cause: string): void {
     const key = `${subgraph}\u0000${cause}`;
     const now = this.now();
-    const entry = this.last.get(key);
-    if (entry && now - entry.at < this.windowMs) {
-      entry.held++;
+    const window = this.windows.get(key);
+    if (window && now - window.at < this.windowMs) {
+      window.held++;
+      window.url = url;
+      if (!window.flushing) {
+        window.flushing = true;
+        this.schedule(() => this.flush(key, subgraph, cause), window.at + this.windowMs - now);
+      }
       return;
     }
-    const count = (entry?.held ?? 0) + 1;
-    this.last.set(key, { at: now, held: 0 });
+    this.windows.set(key, { at: now, held: 0, url, flushing: false });
+    this.line(subgraph, url, cause, 1);
+  }
+
+  /** The window is over: one line for the failures held back in it; the next window starts with that line. */
+  private flush(key: string, subgraph: string, cause: string): void {
+    const window = this.windows.get(key);
+    if (!window) return;
+    if (window.held === 0) return void this.windows.delete(key);
+    this.line(subgraph, window.url, cause, window.held);
+    this.windows.set(key, { at: this.now(), held: 0, url: window.url, flushing: false });
+  }
+
+  private line(subgraph: string, url: string, cause: string, count: number): void {
     this.logger.warn({ subgraph, url, cause, count, windowSec: this.windowMs / 1000 }, `subgraph fetch failed: ${subgraph} (${cause})`);
   }
 }

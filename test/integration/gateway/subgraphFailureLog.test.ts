@@ -47,22 +47,42 @@ describe('subgraph failures in the operator log', () => {
 });
 
 describe('SubgraphFailureLog', () => {
-  it('writes one line per subgraph and cause per 10 s, with the count of failures it stands for', () => {
+  it('writes the first failure at once, then at most one line per subgraph and cause per 10 s with the count held back', () => {
     const { logger, lines } = captureLogs('warn');
     let now = 0;
-    const log = new SubgraphFailureLog(logger, () => now);
+    const timers: Array<{ at: number; run: () => void }> = [];
+    const advance = (to: number): void => {
+      now = to;
+      for (const timer of timers.splice(0).sort((x, y) => x.at - y.at)) {
+        if (timer.at <= to) timer.run();
+        else timers.push(timer);
+      }
+    };
+    const log = new SubgraphFailureLog(logger, () => now, 10_000, (run, ms) => void timers.push({ at: now + ms, run }));
+    const seen = () => lines.map((l) => [l.subgraph, l.cause, l.count]);
     for (let i = 0; i < 5; i++) log.report('inventory', 'http://inventory/graphql', 'connection refused');
     log.report('inventory', 'http://inventory/graphql', 'HTTP 503');
     log.report('reviews', 'http://reviews/graphql', 'connection refused');
-    now = 9_999;
+    advance(9_999);
     log.report('inventory', 'http://inventory/graphql', 'connection refused');
-    now = 10_000;
-    log.report('inventory', 'http://inventory/graphql', 'connection refused');
-    expect(lines.map((l) => [l.subgraph, l.cause, l.count])).toEqual([
+    expect(seen()).toEqual([
       ['inventory', 'connection refused', 1],
       ['inventory', 'HTTP 503', 1],
       ['reviews', 'connection refused', 1],
-      ['inventory', 'connection refused', 6],
     ]);
+    // The window is over: the 5 held back are reported even though no failure comes after them.
+    advance(10_000);
+    expect(seen().slice(3)).toEqual([['inventory', 'connection refused', 5]]);
+    // That line opened the next window: a failure now waits for its end.
+    log.report('inventory', 'http://inventory/graphql', 'connection refused');
+    advance(19_999);
+    expect(lines).toHaveLength(4);
+    advance(20_000);
+    expect(seen().slice(4)).toEqual([['inventory', 'connection refused', 1]]);
+    // A window with nothing held back ends quietly; the next failure is written at once.
+    advance(40_000);
+    log.report('inventory', 'http://inventory/graphql', 'connection refused');
+    expect(seen().slice(5)).toEqual([['inventory', 'connection refused', 1]]);
+    expect(lines).toHaveLength(6);
   });
 });
