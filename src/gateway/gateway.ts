@@ -6,7 +6,7 @@ import { principalKey, type EntityCache, type Invalidations } from '../cache';
 import type { Store } from '../store';
 import { junctionError } from '../errors';
 import { NOOP_SPAN, tracer, type TraceSpan } from '../observability/tracing';
-import { executePlan, plannedDocument, type DeferSink, type ExecutionInput, type PreparedOperation } from './execution';
+import { executePlan, plannedDocument, type DeferSink, type ExecutionInput, type FetchRecord, type PreparedOperation } from './execution';
 import { deliverDeferred } from './deferredDelivery';
 import { invalidateMutated } from './mutationInvalidation';
 import type { GatewayContext } from './gatewayContext';
@@ -328,7 +328,7 @@ export class JunctionGateway {
     const denied = authorized?.errors ?? [];
     const executeSpan = trace ? tracer.startSpan('graphql.execute', trace) : undefined;
     const planShown = planRequest ? planExtensions(plan, planRequest) : undefined;
-    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan, planShown) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan);
+    const result = prepared.fast ? await this.executeFast(state, rc, prepared, denied, executeSpan, planShown) : await executeOnStock(state, rc, prepared, authorized, await this.subgraphRequestsFor(state, rc), executeSpan, this.fetchRecordsFor(rc));
     if (executeSpan) {
       executeSpan.setAttribute('graphql.errors', result.errors?.length ?? 0);
       executeSpan.end();
@@ -369,8 +369,7 @@ export class JunctionGateway {
         responseTags,
         entities: caching?.entities ? { cache: caching.entities, keys: state.entityKeys, principal: principalKey(context.principal), supergraph: state.id } : undefined,
       },
-      // A canary release is judged on the changed subgraph's fetches too (canary/canaryPlugin.ts).
-      fetches: this.canary ? (context.subgraphFetches = []) : undefined,
+      fetches: this.fetchRecordsFor(rc),
     };
     // @defer to a client that takes parts: the stream of parts is the answer (never cached: no response tags).
     if (fast.defer && context.incremental && context.streamed) {
@@ -442,6 +441,11 @@ export class JunctionGateway {
     const state = this.states.get(apiSchema);
     if (!state) return '';
     return (await this.subgraphRequestsFor(state, rc))?.key ?? '';
+  }
+
+  /** While a canary release runs, where the request's subgraph fetches are recorded: the judge compares the changed subgraph's (canary/canaryPlugin.ts). */
+  private fetchRecordsFor(rc: ExecutorContext): FetchRecord[] | undefined {
+    return this.canary ? (contextOf(rc).subgraphFetches = []) : undefined;
   }
 
   private clientFor(name: string, url: string): SubgraphClient {

@@ -5,7 +5,7 @@ import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { UNCACHEABLE } from '../cache';
 import type { TraceSpan } from '../observability/tracing';
-import type { PreparedOperation } from './execution';
+import type { FetchRecord, PreparedOperation } from './execution';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SubgraphRequests } from './subgraphRequests';
 import type { SupergraphState } from './supergraphState';
@@ -27,28 +27,38 @@ export async function executeOnStock(
   authorized: AuthorizedOperation | undefined,
   identity: SubgraphRequests | undefined,
   trace: TraceSpan | undefined,
+  /** While a canary release runs: each fetch's outcome and time (as Junction's executor records them). */
+  fetches?: FetchRecord[],
 ): Promise<ExecutionResult> {
   const operationContext = buildOperationContext({
     schema: state.schema,
     operationDocument: authorized ? (prepared.guarded ? withTypenames(authorized.document) : authorized.document) : rc.document,
     operationName: authorized ? undefined : (rc.request.operationName ?? undefined),
   });
-  const result = await executeQueryPlan(prepared.plan, serviceMap(state, identity, rc.overallCachePolicy, trace), rc, operationContext, state.supergraphSchema, state.apiSchema);
+  const result = await executeQueryPlan(prepared.plan, serviceMap(state, identity, rc.overallCachePolicy, trace, fetches), rc, operationContext, state.supergraphSchema, state.apiSchema);
   if (authorized && prepared.guarded && result.data) result.data = prepared.guarded(result.data, rc.request.variables ?? {}).data;
   return result;
 }
 
-function serviceMap(state: SupergraphState, identity: SubgraphRequests | undefined, policy: ExecutorContext['overallCachePolicy'], trace?: TraceSpan): Record<string, GraphQLDataSource> {
+function serviceMap(
+  state: SupergraphState,
+  identity: SubgraphRequests | undefined,
+  policy: ExecutorContext['overallCachePolicy'],
+  trace?: TraceSpan,
+  fetches?: FetchRecord[],
+): Record<string, GraphQLDataSource> {
   const map: Record<string, GraphQLDataSource> = Object.create(null);
   const extensions = identity?.claims ? { jwt: { payload: identity.claims } } : undefined;
   for (const [name, client] of state.clients) {
     map[name] = {
       process: async ({ request }) => {
+        const started = fetches ? performance.now() : 0;
         const response = await client.fetch(
           { query: request.query ?? '', operationName: request.operationName, variables: request.variables, ...(extensions ? { extensions } : {}) },
           identity?.headers.get(name),
           trace,
         );
+        fetches?.push({ subgraph: name, failed: response.failed === true || (response.errors?.length ?? 0) > 0, ms: performance.now() - started });
         // As @apollo/gateway's RemoteGraphQLDataSource (honorSubgraphCacheControlHeader) does.
         policy?.restrict(response.cacheHint ?? UNCACHEABLE);
         return response as Awaited<ReturnType<GraphQLDataSource['process']>>;

@@ -94,9 +94,10 @@ describe('canary releases', () => {
       await reviewsV2.stop();
     });
 
-    it('rolls back a canary whose changed subgraph fails half its requests, within the window; stable clients never fail', async () => {
+    it.each(['junction', 'apollo'])('rolls back a canary whose changed subgraph fails half its requests, within the window; stable clients never fail (%s executor)', async (executor) => {
       const judging = 'registry:\n  canary:\n    windowMs: 60000\n    minRequests: 40\n    evaluateIntervalMs: 100\n';
-      const gateway = await startRegistryGateway({ dataDir: tempDir(), seed, yaml: CLIENT_KEY_YAML + 'metrics:\n  port: 0\n', registryYaml: judging.replace('registry:\n', '') });
+      const yaml = `${CLIENT_KEY_YAML}metrics:\n  port: 0\nexecution:\n  executor: ${executor}\n`;
+      const gateway = await startRegistryGateway({ dataDir: tempDir(), seed, yaml, registryYaml: judging.replace('registry:\n', '') });
       try {
         await gateway.junction.ready;
         const started = Date.now();
