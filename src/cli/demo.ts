@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JunctionConfig } from '../config';
-import { createLogger } from '../observability';
-import { applyHeapGrowth, describeHeapGrowth, startJunction } from '../server';
+import { applyHeapGrowth, startJunction } from '../server';
 import { parse } from './args';
-import { configOrExit, runUntilSignal } from './serve';
+import { configOrExit, gatewayLogger, runUntilSignal } from './serve';
 
 /** Long enough to see the deferred part arrive after the rest, short enough not to annoy. */
 const DEMO_SHIPPING_DELAY_MS = 300;
@@ -50,9 +49,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const heapGrowth = applyHeapGrowth(config.server.heapGrowthPercent);
-  const logger = createLogger(config.logging.level);
-  logger.info({ heapGrowth: describeHeapGrowth(heapGrowth) }, 'V8 heap growth');
+  const logger = gatewayLogger(config, applyHeapGrowth(config.server.heapGrowthPercent));
   const junction = await startJunction({ config, supergraph: { path: values.supergraph ?? join(ROOT, 'supergraph.yaml') }, logger });
   // If the subgraphs cannot start (ports taken), the demo cannot work: say so and stop.
   void exited.then((code) => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type JunctionConfig } from '../config';
 import { WorkerLink } from '../cluster';
-import { createLogger } from '../observability';
-import { announceListening, applyHeapGrowth, describeHeapGrowth, isWorker, startJunction, superviseWorkers, workerCount, type Junction } from '../server';
+import { createLogger, type Logger } from '../observability';
+import { announceListening, applyHeapGrowth, describeHeapGrowth, isWorker, startJunction, superviseWorkers, workerCount, type HeapGrowth, type Junction } from '../server';
 import { parse, portOption } from './args';
 import { UsageError } from './usage';
 
@@ -28,8 +28,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   // A worker of --workers N: one gateway with its siblings (the supervisor sums metrics, holds in-memory rate limits).
   const worker = isWorker() ? new WorkerLink() : undefined;
-  const logger = createLogger(config.logging.level);
-  logger.info({ heapGrowth: describeHeapGrowth(heapGrowth) }, 'V8 heap growth');
+  const logger = gatewayLogger(config, heapGrowth);
   const junction = await startJunction({ config, ...(values.supergraph ? { supergraph: { path: values.supergraph } } : {}), logger, worker });
   if (isWorker()) {
     announceListening(junction.url);
@@ -40,6 +39,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // The IPC channel to the supervisor would keep a drained worker alive.
   if (isWorker()) process.exit(0);
   return 0;
+}
+
+/** The gateway process's logger; its first line says how the V8 heap may grow (applyHeapGrowth's decision). */
+export function gatewayLogger(config: JunctionConfig, heapGrowth: HeapGrowth): Logger {
+  const logger = createLogger(config.logging.level);
+  logger.info({ heapGrowth: describeHeapGrowth(heapGrowth) }, 'V8 heap growth');
+  return logger;
 }
 
 /** Loads gateway.yaml + env; on problems prints every one of them and returns undefined. */

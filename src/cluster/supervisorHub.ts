@@ -15,9 +15,8 @@ export class SupervisorHub {
   private readonly totals = new MetricsTotals();
   /** Live workers by cluster id, with the supergraph each serves (null until it has one). */
   private readonly live = new Map<number, { worker: Worker; supergraph: string | null }>();
-  private readonly collections = new Map<number, (worker: number) => void>();
-  /** Invalidations being written by the other workers: told each worker's answer. */
-  private readonly markings = new Map<number, (worker: number, ok: boolean) => void>();
+  /** Requests to workers awaiting their answers (see `ask`): told each worker's answer. */
+  private readonly asked = new Map<number, (worker: number, ok: boolean) => void>();
   private nextRequest = 0;
 
   constructor(private readonly expected: number, sharedRateLimits: boolean) {
@@ -38,9 +37,8 @@ export class SupervisorHub {
   /** A worker exited: it no longer counts for readiness, and its counters join the retired totals. */
   async exited(worker: Worker): Promise<void> {
     this.live.delete(worker.id);
-    for (const answered of this.collections.values()) answered(worker.id);
-    // A worker gone holds no cache any more: it no longer needs the markers.
-    for (const answered of this.markings.values()) answered(worker.id, true);
+    // A worker gone is not waited for: its metrics are the last it sent, and it holds no cache to invalidate.
+    for (const answered of this.asked.values()) answered(worker.id, true);
     this.broadcast();
     await this.totals.retire(worker.id);
   }
@@ -58,11 +56,11 @@ export class SupervisorHub {
         return this.broadcast();
       case 'junction:metrics':
         if (message.metrics) this.totals.update(worker.id, message.metrics);
-        return this.collections.get(message.requestId)?.(worker.id);
+        return this.asked.get(message.requestId)?.(worker.id, true);
       case 'junction:invalidate':
         return void this.invalidateOthers(worker.id, message.tags, message.at).then((ok) => send(worker, { type: 'junction:invalidated', requestId: message.requestId, ok }));
       case 'junction:marked':
-        return this.markings.get(message.requestId)?.(worker.id, message.ok);
+        return this.asked.get(message.requestId)?.(worker.id, message.ok);
       case 'junction:scrape':
         return void this.scrape().then(
           (text) => send(worker, { type: 'junction:scraped', requestId: message.requestId, text }),
@@ -71,47 +69,41 @@ export class SupervisorHub {
     }
   }
 
-  /** Asks every live worker for its metrics, then answers the sum. */
+  /** Asks every live worker for its metrics, then answers the sum (a worker late by 2 s counts with its last ones). */
   private async scrape(): Promise<string> {
-    const requestId = this.nextRequest++;
-    const waiting = new Set(this.live.keys());
-    await new Promise<void>((resolve) => {
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.collections.delete(requestId);
-        resolve();
-      };
-      const timer = setTimeout(finish, COLLECT_TIMEOUT_MS);
-      this.collections.set(requestId, (worker) => {
-        waiting.delete(worker);
-        if (waiting.size === 0) finish();
-      });
-      for (const { worker } of this.live.values()) send(worker, { type: 'junction:collect', requestId });
-      if (waiting.size === 0) finish();
-    });
+    await this.ask([...this.live.keys()], (requestId) => ({ type: 'junction:collect', requestId }));
     return this.totals.render();
   }
 
   /** Has every live worker but `from` write the markers; true once all have, false if one refused or was late. */
   private invalidateOthers(from: number, tags: string[], at: number): Promise<boolean> {
+    const others = [...this.live.keys()].filter((id) => id !== from);
+    return this.ask(others, (requestId) => ({ type: 'junction:mark', requestId, tags, at }));
+  }
+
+  /**
+   * Sends each of these workers a request and waits for all their answers, at most COLLECT_TIMEOUT_MS; a worker
+   * that exits meanwhile counts as answered. True when every one answered and none said no.
+   */
+  private ask(workers: readonly number[], message: (requestId: number) => SupervisorToWorker): Promise<boolean> {
     const requestId = this.nextRequest++;
-    const waiting = new Set([...this.live.keys()].filter((id) => id !== from));
+    const waiting = new Set(workers);
     return new Promise<boolean>((resolve) => {
       let ok = true;
       const finish = (complete: boolean): void => {
         clearTimeout(timer);
-        this.markings.delete(requestId);
+        this.asked.delete(requestId);
         resolve(complete && ok);
       };
       const timer = setTimeout(() => finish(false), COLLECT_TIMEOUT_MS);
-      this.markings.set(requestId, (worker, marked) => {
+      this.asked.set(requestId, (worker, answer) => {
         if (!waiting.delete(worker)) return;
-        ok &&= marked;
+        ok &&= answer;
         if (waiting.size === 0) finish(true);
       });
-      for (const id of waiting) {
+      for (const id of workers) {
         const entry = this.live.get(id);
-        if (entry) send(entry.worker, { type: 'junction:mark', requestId, tags, at });
+        if (entry) send(entry.worker, message(requestId));
       }
       if (waiting.size === 0) finish(true);
     });

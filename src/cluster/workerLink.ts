@@ -1,10 +1,11 @@
-import type { FleetMessage, MetricsSnapshot, SupervisorToWorker, WorkerToSupervisor } from './messages';
+import type { FleetMessage, InvalidatedMessage, MetricsSnapshot, ScrapedMessage, SupervisorToWorker, WorkerToSupervisor } from './messages';
 import { isSupervisorMessage } from './messages';
 
-/** How long a scrape waits for the supervisor's sum (it waits at most 2 s for the workers). */
-const SCRAPE_TIMEOUT_MS = 5_000;
-/** How long an invalidation waits for the other workers' markers (the supervisor waits at most 2 s for them). */
-const INVALIDATE_TIMEOUT_MS = 5_000;
+/** How long a request to the supervisor waits for its answer (it waits at most 2 s for the other workers). */
+const ASK_TIMEOUT_MS = 5_000;
+
+/** The supervisor's answers to a worker's requests (`WorkerLink.ask`). */
+type Answer = ScrapedMessage | InvalidatedMessage;
 
 /** The whole gateway as /health and /ready report it. */
 export interface WorkersStatus {
@@ -21,8 +22,7 @@ export class WorkerLink {
   private fleet: FleetMessage | undefined;
   private snapshot: (() => Promise<MetricsSnapshot>) | undefined;
   private nextRequest = 0;
-  private readonly scrapes = new Map<number, { resolve: (text: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
-  private readonly invalidations = new Map<number, { resolve: (ok: boolean) => void; timer: NodeJS.Timeout }>();
+  private readonly asked = new Map<number, (answer: Answer) => void>();
   private mark: ((tags: readonly string[], at: number) => Promise<boolean>) | undefined;
 
   constructor(private readonly send: (message: WorkerToSupervisor) => void = (message) => void process.send?.(message)) {
@@ -38,15 +38,16 @@ export class WorkerLink {
 
   /** The metrics of every worker, summed by the supervisor (Prometheus text). */
   clusterMetrics(): Promise<string> {
-    const requestId = this.nextRequest++;
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.scrapes.delete(requestId);
-        reject(new Error('the supervisor did not answer with the workers’ metrics in time'));
-      }, SCRAPE_TIMEOUT_MS);
-      this.scrapes.set(requestId, { resolve, reject, timer });
-      this.send({ type: 'junction:scrape', requestId });
-    });
+    return this.ask(
+      (requestId) => ({ type: 'junction:scrape', requestId }),
+      () => {
+        throw new Error('the supervisor did not answer with the workers’ metrics in time');
+      },
+      (answer) => {
+        if (answer.type === 'junction:scraped' && answer.text !== undefined) return answer.text;
+        throw new Error((answer.type === 'junction:scraped' && answer.error) || 'no metrics');
+      },
+    );
   }
 
   /**
@@ -59,15 +60,11 @@ export class WorkerLink {
 
   /** Has every other worker write these markers; true once all have (false: one refused or did not answer in time). */
   invalidateSiblings(tags: readonly string[], at: number): Promise<boolean> {
-    const requestId = this.nextRequest++;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.invalidations.delete(requestId);
-        resolve(false);
-      }, INVALIDATE_TIMEOUT_MS);
-      this.invalidations.set(requestId, { resolve, timer });
-      this.send({ type: 'junction:invalidate', requestId, tags: [...tags], at });
-    });
+    return this.ask(
+      (requestId) => ({ type: 'junction:invalidate', requestId, tags: [...tags], at }),
+      () => false,
+      (answer) => answer.type === 'junction:invalidated' && answer.ok,
+    );
   }
 
   /** This worker now serves supergraph `id`. */
@@ -84,6 +81,25 @@ export class WorkerLink {
     // Own id too: the supervisor's view may not have this worker's newest activation yet.
     const ready = ownSupergraph !== undefined && expected > 0 && ids.length === expected && ids.every((id) => id === ownSupergraph);
     return { ready, summary: { expected, live: ids.length, supergraphs } };
+  }
+
+  /** Sends the supervisor a request and settles with `read(its answer)`, or `timedOut()` after ASK_TIMEOUT_MS (either may throw). */
+  private ask<T>(message: (requestId: number) => WorkerToSupervisor, timedOut: () => T, read: (answer: Answer) => T): Promise<T> {
+    const requestId = this.nextRequest++;
+    return new Promise<T>((resolve, reject) => {
+      const settle = (outcome: () => T): void => {
+        clearTimeout(timer);
+        this.asked.delete(requestId);
+        try {
+          resolve(outcome());
+        } catch (err) {
+          reject(err);
+        }
+      };
+      const timer = setTimeout(() => settle(timedOut), ASK_TIMEOUT_MS);
+      this.asked.set(requestId, (answer) => settle(() => read(answer)));
+      this.send(message(requestId));
+    });
   }
 
   private onMessage(message: SupervisorToWorker): void {
@@ -105,21 +121,9 @@ export class WorkerLink {
         if (!mark) return answer(false);
         return void mark(message.tags, message.at).then(answer, () => answer(false));
       }
-      case 'junction:invalidated': {
-        const waiting = this.invalidations.get(message.requestId);
-        if (!waiting) return;
-        this.invalidations.delete(message.requestId);
-        clearTimeout(waiting.timer);
-        return waiting.resolve(message.ok);
-      }
-      case 'junction:scraped': {
-        const waiting = this.scrapes.get(message.requestId);
-        if (!waiting) return;
-        this.scrapes.delete(message.requestId);
-        clearTimeout(waiting.timer);
-        if (message.text !== undefined) waiting.resolve(message.text);
-        else waiting.reject(new Error(message.error ?? 'no metrics'));
-      }
+      case 'junction:invalidated':
+      case 'junction:scraped':
+        return this.asked.get(message.requestId)?.(message);
     }
   }
 }

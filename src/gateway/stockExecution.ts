@@ -5,7 +5,7 @@ import { buildOperationContext } from '@apollo/gateway/dist/operationContext';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { UNCACHEABLE } from '../cache';
 import type { TraceSpan } from '../observability/tracing';
-import type { FetchRecord, PreparedOperation } from './execution';
+import { fetchRecord, type FetchRecord, type PreparedOperation } from './execution';
 import type { AuthorizedOperation } from './operationAuthorization';
 import type { SubgraphRequests } from './subgraphRequests';
 import type { SupergraphState } from './supergraphState';
@@ -58,7 +58,7 @@ function serviceMap(
           identity?.headers.get(name),
           trace,
         );
-        fetches?.push({ subgraph: name, failed: response.failed === true || (response.errors?.length ?? 0) > 0, ms: performance.now() - started });
+        fetches?.push(fetchRecord(name, response, started));
         // As @apollo/gateway's RemoteGraphQLDataSource (honorSubgraphCacheControlHeader) does.
         policy?.restrict(response.cacheHint ?? UNCACHEABLE);
         return response as Awaited<ReturnType<GraphQLDataSource['process']>>;

@@ -49,6 +49,11 @@ export interface FetchRecord {
   ms: number;
 }
 
+/** The record of a fetch begun at `started` (performance.now()) that came back as `response` (both executors). */
+export function fetchRecord(subgraph: string, response: Pick<SubgraphResponse, 'failed' | 'errors'>, started: number): FetchRecord {
+  return { subgraph, failed: response.failed === true || (response.errors?.length ?? 0) > 0, ms: performance.now() - started };
+}
+
 /** Receives the parts of a Defer node as they complete (the data is the run's one merged tree: `root`). */
 export interface DeferSink {
   primary(node: DeferNode, root: Record<string, unknown>, errors: readonly GraphQLError[]): void;
@@ -383,7 +388,7 @@ class PlanRun {
     const fetches = this.input.fetches;
     const started = fetches ? performance.now() : 0;
     const response: SubgraphResponse = await client.send(body, identity?.headers.get(fetch.serviceName), options);
-    fetches?.push({ subgraph: fetch.serviceName, failed: response.failed || (response.errors?.length ?? 0) > 0, ms: performance.now() - started });
+    fetches?.push(fetchRecord(fetch.serviceName, response, started));
     const hint = response.cacheHint ?? UNCACHEABLE;
     this.used(fetch, hint);
     if (typeof owners === 'function') {

@@ -1,4 +1,4 @@
-export { executePlan, executeSubscriptionEvent, type DeferSink, type ExecutionInput, type FetchRecord } from './executor';
+export { executePlan, executeSubscriptionEvent, type DeferSink, type ExecutionInput, type FetchRecord, fetchRecord } from './executor';
 export type { DeferredShapers } from './deferredShapers';
 export { guardedShaper, onlyJunctionRuns, prepareOperation, type PreparedOperation } from './prepare';
 export type { Shaper } from './shaper';
