@@ -121,7 +121,8 @@ export class Registry {
     } else {
       await this.follow(document);
     }
-    this.options.storage.watch(() => void this.sync());
+    // From the revision read above: whatever came after it (our seed included) is followed.
+    this.options.storage.watch(() => void this.sync(), document.revision);
   }
 
   /** The current version's subgraphs. */

@@ -19,7 +19,10 @@ export interface CompareAndSetStore<T extends Revisioned> {
   read(): Promise<T>;
   /** Stores `next` if the stored revision is still `expected`; false when another writer came first. */
   write(next: T, expected: number): Promise<boolean>;
-  /** Calls `onChange` when another writer (another replica or process) changed the document. */
-  watch(onChange: () => void): void;
+  /**
+   * Calls `onChange` when another writer (another replica or process) changed the document — including a change
+   * made after the caller read revision `seen` and before the watch was in place (none is lost in between).
+   */
+  watch(onChange: () => void, seen: number): void;
   close(): Promise<void>;
 }

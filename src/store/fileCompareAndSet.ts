@@ -46,11 +46,18 @@ export class FileCompareAndSet<T extends Revisioned> implements CompareAndSetSto
     }
   }
 
-  watch(onChange: () => void): void {
+  watch(onChange: () => void, seen: number): void {
     this.listener = (curr, prev) => {
       if (curr.mtimeMs !== prev.mtimeMs) onChange();
     };
     watchFile(this.file, { interval: FILE_POLL_MS, persistent: false }, this.listener);
+    // A write between the caller's read and the watch starting: no modification time changes after it.
+    void this.read().then(
+      (document) => {
+        if (document.revision !== seen) onChange();
+      },
+      () => undefined,
+    );
   }
 
   async close(): Promise<void> {

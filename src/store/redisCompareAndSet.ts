@@ -45,13 +45,15 @@ export class RedisCompareAndSet<T extends Revisioned> implements CompareAndSetSt
     return written === 1;
   }
 
-  watch(onChange: () => void): void {
-    let seen: string | null | undefined;
+  watch(onChange: () => void, seen: number): void {
+    // The first poll compares with the revision the caller has: a write before the subscription is not lost.
+    let last = seen;
     const poll = (): void => {
       void this.client.get(this.keys.revision).then(
-        (revision) => {
-          if (seen !== undefined && revision !== seen) onChange();
-          seen = revision;
+        (stored) => {
+          const revision = Number(stored ?? 0);
+          if (revision !== last) onChange();
+          last = revision;
         },
         () => undefined, // Redis away: the next poll tries again.
       );

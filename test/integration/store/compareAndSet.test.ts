@@ -92,11 +92,30 @@ describe.each([
     const a = place.open();
     const b = place.open();
     let changes = 0;
-    a.watch(() => changes++);
+    a.watch(() => changes++, (await a.read()).revision);
     // The file backend polls modification times; Redis polls the revision (and is told by pub/sub).
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(await b.write(doc(1), 0)).toBe(true);
     await waitFor(() => (changes > 0 ? true : undefined), 'the watcher to be told');
+  });
+
+  it('tells a watcher of a change made after its read and before its watch began', async () => {
+    const a = place.open();
+    const b = place.open();
+    const seen = (await a.read()).revision;
+    expect(await b.write(doc(1), 0)).toBe(true);
+    let changes = 0;
+    a.watch(() => changes++, seen);
+    await waitFor(() => (changes > 0 ? true : undefined), 'the watcher to be told');
+  });
+
+  it('does not report the revision the watcher already has as a change', async () => {
+    const a = place.open();
+    expect(await a.write(doc(1), 0)).toBe(true);
+    let changes = 0;
+    a.watch(() => changes++, 1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(changes).toBe(0);
   });
 
   it('fails a read of stored data that is not the document, naming it', async () => {
